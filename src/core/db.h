@@ -1,0 +1,120 @@
+/* libpq, asynchronously: one connection per console, statements queued as
+ * jobs and sent with PQsendQueryParams, results delivered from the loop.
+ * Also: cancel, the read-only guard, lost-connection detection and
+ * reconnection with back-off. No ncurses here. */
+#ifndef DEGUX_DB_H
+#define DEGUX_DB_H
+
+#include <stdbool.h>
+#include <libpq-fe.h>
+
+struct db;
+struct db_job;
+
+typedef void (*db_job_fn)(struct db_job *job, void *arg);
+typedef void (*db_row_fn)(struct db_job *job, const PGresult *row, void *arg);
+
+enum db_job_status {
+    DB_JOB_QUEUED,
+    DB_JOB_RUNNING,
+    DB_JOB_OK,
+    DB_JOB_ERROR,     /* the server refused it: error, sqlstate, error_pos */
+    DB_JOB_CANCELLED, /* cancelled by the user (SQLSTATE 57014) or dropped */
+    DB_JOB_LOST,      /* the connection died while it ran: outcome unknown */
+};
+
+struct db_job {
+    /* Set by the caller (db_job_new and the setters below). */
+    char *label;          /* shown while running, e.g. "Schema: tables" */
+    char *sql;
+    int nparams;
+    char **params;        /* NULL entries are SQL NULL */
+    bool write;           /* refused in read-only mode; never re-sent after a
+                             lost connection unless provably not sent */
+    bool single_row;      /* stream: on_row per row, result holds no tuples */
+    db_job_fn done;       /* called once when finished, from the loop */
+    db_row_fn on_row;
+    void *arg;
+    int tag;              /* free for the owner */
+    void *owner;          /* for db_drop_owner() */
+
+    /* Set by db. */
+    enum db_job_status status;
+    PGresult *result;     /* last result (tuples or command), owned by the job */
+    char *error;          /* primary message, NULL when none */
+    char *error_detail, *error_hint;
+    char sqlstate[6];
+    int error_pos;        /* 1-based character position in sql, 0 when none */
+    long rows;            /* tuples received (streamed or whole) */
+    double started_ms, elapsed_ms;
+    int id;
+};
+
+struct db_info {
+    char *user, *host, *port, *dbname;
+    int server_version;         /* PQserverVersion, e.g. 150004 */
+    char *server_version_str;   /* "15.4" */
+    char *postgis_version;      /* NULL when PostGIS is not installed */
+    char *pgss_version;         /* pg_stat_statements extversion, or NULL */
+    bool pgss_preloaded;        /* in shared_preload_libraries */
+    bool superuser;
+};
+
+enum db_state {
+    DB_STATE_CONNECTED,
+    DB_STATE_LOST,          /* waiting to reconnect (back-off) */
+    DB_STATE_RECONNECTING,  /* a connection attempt is under way */
+};
+
+/* Connects, blocking (used once before the screen starts and by reports).
+ * On failure returns NULL and *err (caller frees) holds a one-line reason.
+ * schema: when not NULL, becomes the search_path (Prisma's ?schema=).
+ * statement_timeout_ms: 0 for none. The session starts read-only unless
+ * write is true; application_name is degux-console. */
+struct db *db_connect(const char *conninfo, const char *schema,
+                      int statement_timeout_ms, bool write, char **err);
+void db_close(struct db *db);
+
+const struct db_info *db_info(const struct db *db);
+enum db_state db_state(const struct db *db);
+bool db_write_mode(const struct db *db);
+bool db_in_transaction(const struct db *db); /* PQtransactionStatus != IDLE */
+PGconn *db_conn(struct db *db);  /* for PQescapeIdentifier and friends */
+
+/* Switch read-only/write mode for the session (a queued SET). */
+void db_set_write(struct db *db, bool write);
+
+/* Called from the loop whenever state, mode or the running job changes. */
+void db_on_change(struct db *db, void (*fn)(void *arg), void *arg);
+
+/* Jobs. db_job_new copies label and sql. db_submit hands the job to db, which
+ * frees it (and its result) after done() returns, unless done() took the
+ * result with db_job_take_result. */
+struct db_job *db_job_new(const char *label, const char *sql,
+                          db_job_fn done, void *arg);
+void db_job_param(struct db_job *job, const char *value); /* copied */
+void db_job_paramf(struct db_job *job, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
+PGresult *db_job_take_result(struct db_job *job); /* caller PQclears */
+void db_submit(struct db *db, struct db_job *job);
+
+/* The job being run, or NULL; jobs are run one at a time, in order. */
+const struct db_job *db_running(const struct db *db);
+int db_queued(const struct db *db);
+
+/* Cancel the running job (PQcancel off the UI thread): it finishes later
+ * with DB_JOB_CANCELLED. Queued jobs are kept. Returns false when idle. */
+bool db_cancel(struct db *db);
+/* Drop queued jobs of this owner (their done() gets DB_JOB_CANCELLED) and
+ * cancel its running one. */
+void db_drop_owner(struct db *db, void *owner);
+
+/* Blocking helpers for startup, batch commands and tests only: never from
+ * the UI loop. Returns a result the caller PQclears, or NULL with *err. */
+PGresult *db_exec_sync(struct db *db, const char *sql, int nparams,
+                       const char *const *params, char **err);
+
+/* Runs the loop until no job is queued or running (reports use this). */
+void db_wait_idle(struct db *db);
+
+#endif

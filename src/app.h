@@ -10,6 +10,10 @@
 
 struct pane;
 
+/* Runs the console on db until the user quits; pane_id: the pane shown
+ * first (NULL: the lowest-numbered). Returns the exit status. */
+int app_run(const struct config *cfg, struct db *db, const char *pane_id);
+
 /* Show a message on the message line (error: in the error colour, and kept
  * in the status bar as the last error). */
 void app_message(const char *fmt, ...) __attribute__((format(printf, 1, 2)));

@@ -9,6 +9,7 @@
 
 #include "core/db.h"
 #include "core/report.h"
+#include "ui/help.h"
 #include "ui/keymap.h"
 
 struct pane;
@@ -18,12 +19,15 @@ struct pane_ops {
     const char *title;       /* N_("SQL"): translated when drawn */
     int number;              /* fixed tab number 1..7 */
     const struct keymap *keys; /* the pane's keys: dispatch, help, hints */
+    const struct help_command *commands; /* its ':' commands, for help */
+    int ncommands;
     void (*open)(struct pane *);    /* first shown: start its queries */
     void (*draw)(struct pane *, WINDOW *);
     /* Keys the keymap does not name (text entry); false: not handled. */
     bool (*key)(struct pane *, int key);
-    /* Batch output of the model (after open's jobs finished). */
-    void (*report)(struct pane *, struct report *);
+    /* Batch output of the model (after open's jobs finished); returns the
+     * exit status: 0, or 1 when a finding is a warning or worse. */
+    int (*report)(struct pane *, struct report *);
     /* A ':' command the pane understands (":export f.csv"); false: not its. */
     bool (*command)(struct pane *, const char *name, const char *args);
     /* Mouse click inside the pane window; false: not handled. */

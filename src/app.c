@@ -42,7 +42,7 @@ static struct {
     int npanes, current;
     struct cmdline *cmd;
     char *message, *last_error;
-    bool message_error, dirty, help;
+    bool message_error, dirty, help, bench_exit;
     int help_scroll, help_lines;
     int spinner_timer;
     unsigned spinner;
@@ -679,6 +679,9 @@ static void draw(void *arg)
         wnoutrefresh(s->body);
     }
     doupdate();
+    /* make bench: time from exec to the first complete screen. */
+    if (app.bench_exit && !db_running(app.db) && !db_queued(app.db))
+        loop_quit();
 }
 
 /* ---- loop hooks -------------------------------------------------------- */
@@ -755,6 +758,7 @@ int app_run(const struct config *cfg, struct db *db, const char *pane_id)
 
     app.cfg = cfg;
     app.db = db;
+    app.bench_exit = getenv("DEGUX_BENCH_EXIT_AFTER_DRAW") != NULL;
     init_panes(db);
     if ((first = first_pane(pane_id)) < 0) {
         fprintf(stderr, _("degux-console: no pane named \"%s\"\n"), pane_id);

@@ -20,7 +20,7 @@
 
 struct options {
     const char *conn, *config, *pane;
-    bool write, demo, json, help, version;
+    bool write, demo, json, help, version, print_conninfo;
     long demo_size;
     char **args;      /* positional arguments after the connection */
     int nargs;
@@ -50,6 +50,9 @@ static void usage(FILE *out)
             "moderation,\n"
             "                           rls, slow, backups, sql)\n"
             "      --json               JSON output for reports\n"
+            "      --print-conninfo     print the connection string and exit\n"
+            "                           (psql \"$(degux-console --demo "
+            "--print-conninfo)\")\n"
             "  -h, --help               show this help and exit\n"
             "  -V, --version            show the version and exit\n\n"),
           out);
@@ -60,7 +63,8 @@ static void usage(FILE *out)
 
 static bool parse_options(int argc, char **argv, struct options *o)
 {
-    enum { OPT_DEMO = 256, OPT_DEMO_SIZE, OPT_CONFIG, OPT_PANE, OPT_JSON };
+    enum { OPT_DEMO = 256, OPT_DEMO_SIZE, OPT_CONFIG, OPT_PANE, OPT_JSON,
+           OPT_PRINT };
     static const struct option longopts[] = {
         { "dbname", required_argument, NULL, 'd' },
         { "write", no_argument, NULL, 'w' },
@@ -69,6 +73,7 @@ static bool parse_options(int argc, char **argv, struct options *o)
         { "config", required_argument, NULL, OPT_CONFIG },
         { "pane", required_argument, NULL, OPT_PANE },
         { "json", no_argument, NULL, OPT_JSON },
+        { "print-conninfo", no_argument, NULL, OPT_PRINT },
         { "help", no_argument, NULL, 'h' },
         { "version", no_argument, NULL, 'V' },
         { NULL, 0, NULL, 0 },
@@ -86,6 +91,7 @@ static bool parse_options(int argc, char **argv, struct options *o)
         case OPT_CONFIG: o->config = optarg; break;
         case OPT_PANE: o->pane = optarg; break;
         case OPT_JSON: o->json = true; break;
+        case OPT_PRINT: o->print_conninfo = true; break;
         case OPT_DEMO_SIZE:
             o->demo_size = strtol(optarg, &end, 10);
             if (*end || o->demo_size < 100 || o->demo_size > 10000000) {
@@ -160,6 +166,24 @@ static struct db *connect_or_explain(const struct options *o,
     return db;
 }
 
+/* The resolved conninfo, for psql and scripts (the demo's, typically). */
+static int print_conninfo(const struct options *o, const struct config *cfg)
+{
+    char *schema = NULL, *err = NULL;
+    bool write = false;
+    char *ci = resolve_target(o, cfg, &schema, &write, &err);
+
+    if (!ci) {
+        fprintf(stderr, "degux-console: %s\n", err ? err : "");
+        free(err);
+        return 2;
+    }
+    puts(ci);
+    free(ci);
+    free(schema);
+    return 0;
+}
+
 static int run(const struct options *o, struct config *cfg)
 {
     char *err = NULL;
@@ -182,6 +206,8 @@ static int run(const struct options *o, struct config *cfg)
                 o->args[1], reports_kinds());
         return 2;
     }
+    if (o->print_conninfo)
+        return print_conninfo(o, cfg);
     db = connect_or_explain(o, cfg, &err);
     if (!db) {
         if (report)
@@ -208,8 +234,12 @@ int main(int argc, char **argv)
 
     /* Before anything reads the locale: readline's UTF-8 trap. */
     cmdline_init();
+    /* Numbers in reports and SQL parameters always use a decimal point. */
+    setlocale(LC_NUMERIC, "C");
 #ifdef ENABLE_NLS
-    bindtextdomain(PACKAGE, LOCALEDIR);
+    /* DEGUX_LOCALEDIR: catalogues of an uninstalled build (tests). */
+    bindtextdomain(PACKAGE, getenv("DEGUX_LOCALEDIR") ? getenv("DEGUX_LOCALEDIR")
+                                                       : LOCALEDIR);
     bind_textdomain_codeset(PACKAGE, "UTF-8");
     textdomain(PACKAGE);
 #endif

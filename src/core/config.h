@@ -43,21 +43,29 @@ struct config {
 
 /* Defaults, then the file (path NULL: the XDG default, missing is fine).
  * Returns false with *err (caller frees) for an unreadable or malformed
- * file, or one holding a password that others can read. */
+ * file ("FILE:LINE: …"), or one holding a password that others can read;
+ * cfg then holds nothing to free. */
 bool config_load(struct config *cfg, const char *path, char **err);
+/* The same for text in memory (tests, fuzzing); name is used in messages.
+ * No permission check: there is no file. */
+bool config_load_string(struct config *cfg, const char *text,
+                        const char *name, char **err);
 void config_free(struct config *cfg);
 
 /* The [connection NAME] section, or NULL. */
 const struct config_connection *config_connection(const struct config *cfg,
                                                   const char *name);
-/* A conninfo string for a named connection (caller frees). */
+/* A conninfo string for a named connection (caller frees): url/conninfo
+ * with the separate keys (host, port, …) added so that they win. */
 char *config_connection_conninfo(const struct config_connection *c);
 
-/* Parses "30s", "500ms", "2min", "1h" or plain milliseconds; -1 if bad. */
+/* Parses "30s", "500ms", "2min", "1h", "1d" (PostgreSQL's units; a
+ * decimal number is fine: "1.5s") or plain milliseconds; -1 if bad. */
 long config_parse_duration_ms(const char *s);
 
 /* $XDG_CONFIG_HOME/degux-console/config etc.; caller frees. */
 char *config_default_path(void);
-char *config_state_dir(void);   /* $XDG_STATE_HOME/degux-console */
+/* $XDG_STATE_HOME/degux-console, created (mode 0700) when missing. */
+char *config_state_dir(void);
 
 #endif

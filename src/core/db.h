@@ -13,6 +13,11 @@ struct db_job;
 
 typedef void (*db_job_fn)(struct db_job *job, void *arg);
 typedef void (*db_row_fn)(struct db_job *job, const PGresult *row, void *arg);
+/* COPY TO STDOUT data: one chunk (a row, as the server sends it). */
+typedef void (*db_copy_fn)(struct db_job *job, const char *data, int len,
+                           void *arg);
+/* Called just before a job is sent; false skips it (see before_send). */
+typedef bool (*db_send_fn)(struct db_job *job, void *arg);
 
 enum db_job_status {
     DB_JOB_QUEUED,
@@ -34,6 +39,11 @@ struct db_job {
     bool single_row;      /* stream: on_row per row, result holds no tuples */
     db_job_fn done;       /* called once when finished, from the loop */
     db_row_fn on_row;
+    db_copy_fn on_copy;   /* COPY ... TO STDOUT: the data, chunk by chunk
+                             (without it the data is read and dropped) */
+    db_send_fn before_send; /* decides at send time, when every job before
+                               it has finished; false: not sent, it ends
+                               DB_JOB_OK with skipped set and no result */
     void *arg;
     int tag;              /* free for the owner */
     void *owner;          /* for db_drop_owner() */
@@ -48,6 +58,12 @@ struct db_job {
     long rows;            /* tuples received (streamed or whole) */
     double started_ms, elapsed_ms;
     int id;
+    char *notice;         /* the last NOTICE/WARNING sent while it ran */
+    bool skipped;         /* before_send said no */
+
+    /* Private to db.c. */
+    struct db_job *next;
+    bool cancel_requested, resent, flushed, copying;
 };
 
 struct db_info {
@@ -65,6 +81,10 @@ enum db_state {
     DB_STATE_LOST,          /* waiting to reconnect (back-off) */
     DB_STATE_RECONNECTING,  /* a connection attempt is under way */
 };
+
+/* Why the connection was lost or the last reconnection failed (one line),
+ * NULL while connected. */
+const char *db_lost_reason(const struct db *db);
 
 /* Connects, blocking (used once before the screen starts and by reports).
  * On failure returns NULL and *err (caller frees) holds a one-line reason.
@@ -97,6 +117,14 @@ void db_job_paramf(struct db_job *job, const char *fmt, ...)
     __attribute__((format(printf, 2, 3)));
 PGresult *db_job_take_result(struct db_job *job); /* caller PQclears */
 void db_submit(struct db *db, struct db_job *job);
+/* Puts the job at the head of the queue: it runs next. */
+void db_submit_first(struct db *db, struct db_job *job);
+/* A copy of a finished job's identity and outcome (label, sql, status,
+ * error fields, rows, times; not params nor result), to keep after done()
+ * returns. Caller frees it with db_job_free. */
+struct db_job *db_job_clone(const struct db_job *job);
+/* Frees a job that was never submitted, or a clone. */
+void db_job_free(struct db_job *job);
 
 /* The job being run, or NULL; jobs are run one at a time, in order. */
 const struct db_job *db_running(const struct db *db);
@@ -105,9 +133,22 @@ int db_queued(const struct db *db);
 /* Cancel the running job (PQcancel off the UI thread): it finishes later
  * with DB_JOB_CANCELLED. Queued jobs are kept. Returns false when idle. */
 bool db_cancel(struct db *db);
+/* Cancel one job: a queued one is removed and its done() gets
+ * DB_JOB_CANCELLED before this returns; a running one is cancelled as by
+ * db_cancel. False when the job is neither queued nor running. */
+bool db_job_cancel(struct db *db, struct db_job *job);
 /* Drop queued jobs of this owner (their done() gets DB_JOB_CANCELLED) and
- * cancel its running one. */
-void db_drop_owner(struct db *db, void *owner);
+ * cancel its running one: its done() too is called with DB_JOB_CANCELLED
+ * before this returns, and never again, so the owner may go away. */
+void db_drop_owner(struct db *db, const void *owner);
+
+/* A transaction opened only to read through a cursor (a rowset's) has a
+ * holder. A write job must not run inside it, where it would commit only
+ * when the cursor closes (or be lost with it): before sending one, db calls
+ * end(arg) once, which ends the transaction with db_submit_first, and the
+ * holder is forgotten. clear forgets the holder if it is still arg. */
+void db_tx_holder_set(struct db *db, void (*end)(void *arg), void *arg);
+void db_tx_holder_clear(struct db *db, const void *arg);
 
 /* Blocking helpers for startup, batch commands and tests only: never from
  * the UI loop. Returns a result the caller PQclears, or NULL with *err. */

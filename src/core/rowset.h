@@ -47,6 +47,10 @@ long rowset_nrows(const struct rowset *rs);
 /* Rows known to exist so far (all loaded or counted). */
 long rowset_nrows_known(const struct rowset *rs);
 
+/* True while the rowset's own transaction (the one its cursor needs, not
+ * the user's) is open: a prompt need not say "in a transaction". */
+bool rowset_holds_transaction(const struct rowset *rs);
+
 /* The value, or NULL with *st CELL_NULL / CELL_PENDING (not loaded yet: the
  * page was requested). Valid until the next loop iteration. */
 const char *rowset_cell(struct rowset *rs, long row, int col,

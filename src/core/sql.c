@@ -19,8 +19,12 @@ const char SQL_SESSION_INFO[] =
     " (SELECT extversion FROM pg_extension WHERE extname = 'postgis'),"
     " (SELECT extversion FROM pg_extension"
     "   WHERE extname = 'pg_stat_statements'),"
-    " 'pg_stat_statements' = ANY (string_to_array(replace("
-    "   current_setting('shared_preload_libraries'), ' ', ''), ',')),"
+    /* pg_settings, not current_setting(): without pg_read_all_settings
+     * the setting is hidden (NULL: not known to be preloaded), where
+     * current_setting() would fail the whole connection. */
+    " coalesce('pg_stat_statements' = ANY (string_to_array(replace("
+    "   (SELECT setting FROM pg_settings"
+    "     WHERE name = 'shared_preload_libraries'), ' ', ''), ',')), false),"
     " (SELECT rolsuper FROM pg_roles WHERE rolname = current_user)";
 
 /* $1 'on' (read-only) or 'off' (write). */

@@ -9,6 +9,7 @@
 
 #include "app.h"
 #include "core/config.h"
+#include "core/sql.h"
 #include "core/sqlscan.h"
 #include "core/xalloc.h"
 #include "i18n.h"
@@ -113,10 +114,9 @@ static void take_statements(struct pane *p)
     char *rest;
 
     for (int i = 0; i < n; i++) {
+        /* Newlines stay: a recalled statement with a -- comment must
+         * still end where it ended. */
         char *one = xstrndup(s->buffer + st[i].start, st[i].len);
-        for (char *c = one; *c; c++)
-            if (*c == '\n')
-                *c = ' ';
         cmdline_history_add(s->editor, one);
         free(one);
         queue_statement(s, s->buffer + st[i].start, st[i].len);
@@ -168,7 +168,11 @@ static char *prompt_text(struct pane *p)
 
     if (S(p)->buffer)
         return xasprintf("%s-> ", db);
-    return xasprintf("%s%s> ", db, db_in_transaction(p->db) ? "=*" : "=");
+    /* =*> as psql: the user's own transaction, not the cursor's. */
+    bool own_tx = db_in_transaction(p->db) &&
+                  !(S(p)->rs && rowset_holds_transaction(S(p)->rs));
+
+    return xasprintf("%s%s> ", db, own_tx ? "=*" : "=");
 }
 
 static void focus_editor(struct pane *p)
@@ -256,7 +260,6 @@ static void act_copy_row(struct pane *p)
 static const struct keybinding grid_bindings[] = {
     { '\n', "Enter", N_("show or hide the row's detail"), act_detail, false,
       true },
-    { KEY_ENTER, NULL, NULL, act_detail, false, false },
     { '/', NULL, N_("search in the results (n/N: next/previous)"),
       act_search, false, true },
     { 'y', NULL, N_("copy the cell (OSC 52)"), act_copy_cell, false, true },
@@ -396,7 +399,7 @@ static bool sql_command(struct pane *p, const char *name, const char *args)
         s->buffer = xstrdup(args);
         /* A statement without ';' is complete too when given to :sql. */
         if (!sqlscan_unfinished(s->buffer)) {
-            char *t = xasprintf("%s;", s->buffer);
+            char *t = xasprintf("%s\n;", s->buffer);
             free(s->buffer);
             s->buffer = t;
         }

@@ -10,6 +10,9 @@ const struct keybinding *keymap_find(const struct keymap *map, int key)
 {
     if (!map)
         return NULL;
+    /* Enter arrives as \r (nonl), \n or KEY_ENTER: tables use '\n'. */
+    if (key == '\r' || key == KEY_ENTER)
+        key = '\n';
     for (const struct keybinding *b = map->bindings; b->key; b++)
         if (b->key == key)
             return b;

@@ -1,25 +1,61 @@
 /* Drawing text from the database safely: control characters are made
  * visible (so data can never emit terminal escapes), invalid UTF-8 is shown
- * as \xNN, and widths are display columns (wcwidth), not bytes. */
+ * as \xNN, and widths are display columns (wcwidth), not bytes.
+ *
+ * What is drawn for what (all in the THEME_CONTROL attribute):
+ *   newline "↵", tab "→", other C0 and DEL in caret notation ("^[" for ESC,
+ *   "^@" for NUL, "^?" for DEL); C1 controls (U+0080-U+009F), bidi and line
+ *   separator format characters and unprintable code points as "\u0085" /
+ *   "\U000e0001"; each invalid UTF-8 byte as "\xNN". A combining mark with
+ *   nothing to combine with is drawn on a dotted circle "◌". */
 #ifndef DEGUX_TEXT_H
 #define DEGUX_TEXT_H
 
+#include <stdbool.h>
 #include <stddef.h>
+#include <wchar.h>
 #include <curses.h>
 
 /* Display width in columns of s once made safe (as text_draw would draw it). */
 int text_width(const char *s);
 /* Same for at most n bytes of s. */
 int text_width_n(const char *s, size_t n);
+/* Same as text_width, but stops measuring once the width passes limit
+ * (returns some value > limit then): cheap on huge values. */
+int text_width_max(const char *s, int limit);
 
-/* Draws s at the cursor of win, made safe, in at most maxw columns; pads with
- * spaces to exactly maxw when pad. Returns the columns drawn. A cell that is
- * cut gets a trailing '…'. skip: columns to leave out at the start
- * (horizontal scroll within a cell). */
+/* Draws s at the cursor of win, made safe, in at most maxw columns (and never
+ * past the window's right edge), in the window's current attribute; pads
+ * with spaces to exactly maxw when pad. Returns the columns drawn. Text that
+ * is cut never splits a character and ends with '…'. NULL draws as "". */
 int text_draw(WINDOW *win, const char *s, int maxw, int pad);
-int text_draw_right(WINDOW *win, const char *s, int maxw); /* right-aligned */
+/* Right-aligned in exactly maxw columns (cut like text_draw when wider). */
+int text_draw_right(WINDOW *win, const char *s, int maxw);
 
-/* A safe copy of s for places that take plain strings (caller frees). */
+/* Bytes [start, start + len) of a string, e.g. a search match. */
+struct text_span {
+    size_t start, len;
+};
+
+#define TEXT_PAD 1u    /* pad with spaces to maxw */
+#define TEXT_RIGHT 2u  /* right-align in maxw (implies TEXT_PAD) */
+
+/* text_draw with flags, drawing the bytes inside spans (sorted, not
+ * overlapping) in the attribute hl: how the grid marks search matches. */
+int text_draw_spans(WINDOW *win, const char *s, int maxw, unsigned flags,
+                    const struct text_span *spans, int nspans, attr_t hl);
+
+/* A safe copy of s for places that take plain strings (caller frees);
+ * NULL in, NULL out. */
 char *text_sanitize(const char *s);
+
+/* Case-insensitive search. text_fold gives the lower-cased wide form of a
+ * needle (caller frees; *n gets its length; invalid bytes fold to values no
+ * valid character has, so they match only themselves). text_find looks for
+ * it in the first len bytes of s, starting at byte from; true with the
+ * match's bytes in *out. */
+wchar_t *text_fold(const char *s, size_t *n);
+bool text_find(const char *s, size_t len, size_t from, const wchar_t *needle,
+               size_t n, struct text_span *out);
 
 #endif

@@ -4,6 +4,7 @@
 #ifndef DEGUX_THEME_H
 #define DEGUX_THEME_H
 
+#include <stdbool.h>
 #include <curses.h>
 
 enum theme_role {
@@ -17,6 +18,7 @@ enum theme_role {
     THEME_BADGE_WRITE,      /* red: the session can change data */
     THEME_HEADER,           /* grid column headers */
     THEME_CURSOR_ROW,
+    THEME_CURSOR_CELL,      /* the grid's cell under the column cursor */
     THEME_NULL,             /* NULL values */
     THEME_NUMBER,
     THEME_DIM,
@@ -30,8 +32,12 @@ enum theme_role {
     THEME_ROLE_COUNT
 };
 
-/* After start_color (or without colours); name "mono" forces monochrome. */
-void theme_init(const char *name);
+/* After start_color (or without colours). name: NULL, "" or "default" for
+ * the colour theme (dark, on the terminal's default colours), "mono" to
+ * force monochrome; NO_COLOR (any non-empty value) or a terminal without
+ * colours also give monochrome. Returns false for an unknown name (the
+ * default theme is used then). Before theme_init every role is monochrome. */
+bool theme_init(const char *name);
 attr_t theme_attr(enum theme_role role);
 int theme_colors(void);   /* 0 when monochrome */
 

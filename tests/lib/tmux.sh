@@ -15,7 +15,11 @@ e2e_start() {
     -e LANG="${E2E_LANG:-C.UTF-8}" -e LC_ALL= -e TERM=tmux-256color \
     -e XDG_STATE_HOME="${XDG_STATE_HOME:-}" \
     -e XDG_CONFIG_HOME="${XDG_CONFIG_HOME:-}" \
-    -e NO_COLOR="${NO_COLOR:-}" "$@"
+    -e NO_COLOR="${NO_COLOR:-}" \
+    -e PGHOST="${PGHOST:-}" -e PGPORT="${PGPORT:-}" \
+    -e PGDATABASE="${PGDATABASE:-}" -e PGUSER="${PGUSER:-}" \
+    -e DEGUX_DATADIR="${DEGUX_DATADIR:-}" -e DEGUX_LOCALEDIR="${DEGUX_LOCALEDIR:-}" \
+    "$@"
   tmx set-option -t "$E2E_SESSION" remain-on-exit on >/dev/null
 }
 

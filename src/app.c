@@ -577,7 +577,11 @@ static void draw_status(WINDOW *w)
 static void draw_hints(WINDOW *w)
 {
     struct pane *p = current_pane();
-    const struct keymap *maps[] = { p ? p->ops->keys : NULL, &global_keys };
+    bool editing = pane_editing() && p->ops->edit_keys;
+    const struct keymap *maps[] = {
+        p ? (editing ? p->ops->edit_keys : p->ops->keys) : NULL,
+        editing ? NULL : &global_keys,
+    };
 
     werase(w);
     wmove(w, 0, 0);
@@ -631,7 +635,8 @@ static void draw_tabs(void)
 static void draw_body(WINDOW *w)
 {
     struct pane *p = current_pane();
-    const struct keymap *maps[] = { p ? p->ops->keys : NULL, &global_keys };
+    const struct keymap *maps[] = { p ? p->ops->edit_keys : NULL,
+                                    p ? p->ops->keys : NULL, &global_keys };
     struct help_command cmds[NCOMMANDS + 16];
     int n = 0;
 
@@ -647,7 +652,7 @@ static void draw_body(WINDOW *w)
                                                commands[i].help };
     for (int i = 0; p && i < p->ops->ncommands && n < NCOMMANDS + 16; i++)
         cmds[n++] = p->ops->commands[i];
-    app.help_lines = help_draw(w, maps, 2, cmds, n, app.help_scroll);
+    app.help_lines = help_draw(w, maps, 3, cmds, n, app.help_scroll);
 }
 
 static void draw(void *arg)

@@ -722,7 +722,9 @@ size_t validate_rut_find(const char *s, struct rut_token *out, size_t max)
                               ? scan_rut(p, false, &t.body, &t.dv, &digits)
                               : NULL;
 
-        if (!end || digits < 6 || digits > 8 || !token_bounded(s, p, end)) {
+        /* "000000-K" is no RUT: parsing it alone says malformed too. */
+        if (!end || digits < 6 || digits > 8 || t.body <= 0 ||
+            !token_bounded(s, p, end)) {
             p += is_digit((unsigned char)*p) ? digit_run(p) : 1;
             continue;
         }

@@ -19,6 +19,9 @@ struct pane_ops {
     const char *title;       /* N_("SQL"): translated when drawn */
     int number;              /* fixed tab number 1..7 */
     const struct keymap *keys; /* the pane's keys: dispatch, help, hints */
+    /* Keys of its text entry, shown in help and as hints while editing
+     * (the entry handles them itself: no actions). */
+    const struct keymap *edit_keys;
     const struct help_command *commands; /* its ':' commands, for help */
     int ncommands;
     void (*open)(struct pane *);    /* first shown: start its queries */

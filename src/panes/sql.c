@@ -272,6 +272,22 @@ static const struct keybinding grid_bindings[] = {
 
 static const struct keymap grid_keys = { N_("SQL results"), grid_bindings };
 
+static const struct keybinding editor_bindings[] = {
+    { KEY_F(1), "F1", N_("help"), NULL, false, true },
+    { '\n', "Enter", N_("run (once the statement ends with ;)"), NULL, false,
+      true },
+    { '\t', "Tab", N_("complete keywords, tables, columns, commands"), NULL,
+      false, true },
+    { KEY_UP, "Up Down", N_("history"), NULL, false, false },
+    { KEY_CTRL('r'), NULL, N_("search the history"), NULL, false, true },
+    { ESC, "Esc", N_("to the results grid"), NULL, false, true },
+    { KEY_NPAGE, "PgUp PgDn", N_("scroll the results"), NULL, false, false },
+    { KEY_F(2), "F2–F8", N_("switch pane"), NULL, false, true },
+    { 0, NULL, NULL, NULL, false, false },
+};
+
+static const struct keymap editor_keys = { N_("SQL editor"), editor_bindings };
+
 /* ---- pane operations --------------------------------------------------- */
 
 static void on_names(struct db_job *job, void *arg)
@@ -452,6 +468,7 @@ const struct pane_ops sql_pane_ops = {
     .title = N_("SQL"),
     .number = 7,
     .keys = &grid_keys,
+    .edit_keys = &editor_keys,
     .commands = sql_commands,
     .ncommands = 1,
     .open = sql_open,

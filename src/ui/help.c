@@ -36,6 +36,8 @@ static void emit_map(struct help_out *o, const struct keymap *map)
 {
     emit(o, THEME_HEADER, _(map->name), NULL);
     for (const struct keybinding *b = map->bindings; b->key; b++) {
+        if (!b->help)       /* an alias of the line above */
+            continue;
         const char *key = b->label ? b->label : keymap_key_name(b->key);
         if (b->needs_write) {
             char *text = xasprintf("%s %s", _(b->help), _("(write mode)"));

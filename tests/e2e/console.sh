@@ -9,7 +9,7 @@ bin=${top_builddir:-.}/degux-console
 eval "$("$here/lib/cluster.sh" start)" || bail_out "no test cluster"
 work=$(mktemp -d)
 export XDG_STATE_HOME=$work/state XDG_CONFIG_HOME=$work/config
-trap 'e2e_stop; rm -rf "$work"' EXIT
+trap 'e2e_cleanup; rm -rf "$work"' EXIT
 
 run_sql() { e2e_type "$1"; e2e_keys Enter; }
 

@@ -5,7 +5,12 @@
 E2E_SOCK=${E2E_SOCK:-$(mktemp -u /tmp/degux-e2e.XXXXXX)}
 E2E_SESSION=e2e
 
-tmx() { tmux -S "$E2E_SOCK" -f /dev/null "$@"; }
+E2E_CONF=${E2E_CONF:-$(mktemp /tmp/degux-e2e-conf.XXXXXX)}
+# remain-on-exit from the start, so a program that ends at once still leaves
+# its exit status; no escape-time, so Esc is Esc.
+printf 'set -g remain-on-exit on\nset -s escape-time 0\n' >"$E2E_CONF"
+
+tmx() { tmux -S "$E2E_SOCK" -f "$E2E_CONF" "$@"; }
 
 # e2e_start COLS ROWS COMMAND... : runs COMMAND in a new session.
 e2e_start() {
@@ -20,7 +25,6 @@ e2e_start() {
     -e PGDATABASE="${PGDATABASE:-}" -e PGUSER="${PGUSER:-}" \
     -e DEGUX_DATADIR="${DEGUX_DATADIR:-}" -e DEGUX_LOCALEDIR="${DEGUX_LOCALEDIR:-}" \
     "$@"
-  tmx set-option -t "$E2E_SESSION" remain-on-exit on >/dev/null
 }
 
 e2e_screen() { tmx capture-pane -p -t "$E2E_SESSION"; }
@@ -74,3 +78,4 @@ e2e_wait_exit() {
 e2e_resize() { tmx resize-window -t "$E2E_SESSION" -x "$1" -y "$2"; }
 
 e2e_stop() { tmx kill-server 2>/dev/null; rm -f "$E2E_SOCK"; }
+e2e_cleanup() { e2e_stop; rm -f "$E2E_CONF"; }

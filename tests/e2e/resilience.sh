@@ -1,0 +1,58 @@
+#!/usr/bin/env bash
+# The console when things go wrong or differ: the server drops the session,
+# NO_COLOR, copying through OSC 52, a bad connection string on a terminal.
+here=$(cd "$(dirname "$0")/.." && pwd)
+. "$here/lib/tap.sh"
+. "$here/lib/tmux.sh"
+bin=${top_builddir:-.}/degux-console
+eval "$("$here/lib/cluster.sh" start)" || bail_out "no test cluster"
+work=$(mktemp -d)
+export XDG_STATE_HOME=$work/state XDG_CONFIG_HOME=$work/config
+trap 'e2e_cleanup; rm -rf "$work"' EXIT
+
+# 1. The server terminates the console's session.
+e2e_start 100 30 "$bin" --pane sql
+e2e_wait "degux=>" 10
+psql -XAtq -c "select pg_terminate_backend(pid) from pg_stat_activity
+               where application_name = 'degux-console'" >/dev/null
+e2e_type "select 'back' || 'again' as t;"; e2e_keys Enter
+e2e_wait "backagain" 15; ok $? "after the server dropped the session, the console reconnects and runs the statement"
+e2e_wait_gone "CONNECTION LOST" 5; ok $? "and the status bar no longer says the connection is lost"
+
+# 2. y copies the cell with OSC 52; tmux keeps it as a paste buffer.
+e2e_type ":q"; e2e_keys Enter
+e2e_wait_exit 5
+e2e_stop
+# Outside tmux's own $TMUX the console sends plain OSC 52, which tmux keeps.
+e2e_start 100 30 env -u TMUX "$bin" --pane sql
+tmx set-option -s set-clipboard on
+e2e_wait "degux=>" 10
+e2e_type "select 'copy-me-Ñuñoa' as c;"; e2e_keys Enter
+e2e_wait "1 row" 10
+e2e_keys Escape y
+e2e_wait "clipboard" 5
+is "$(tmx show-buffer 2>/dev/null)" "copy-me-Ñuñoa" "y copies the cell through OSC 52"
+e2e_keys i
+e2e_type ":q"; e2e_keys Enter
+e2e_wait_exit 5; ok $? "quits"
+e2e_stop
+
+# 3. NO_COLOR: attributes only, no colour.
+NO_COLOR=1 e2e_start 100 30 "$bin" --pane sql
+e2e_wait "degux=>" 10
+colours=$(tmx capture-pane -p -e -t "$E2E_SESSION" | grep -cE $'\e\\[[0-9;]*(3[0-7]|4[0-7]|38;|48;)' )
+is "$colours" 0 "NO_COLOR: no colour escapes on the screen"
+like "$(e2e_screen)" "READ-ONLY" "and the badge is still shown"
+e2e_keys C-c
+e2e_type ":q"; e2e_keys Enter
+e2e_wait_exit 5
+e2e_stop
+
+# 4. A bad connection string on a terminal: a message, the terminal intact.
+e2e_start 100 30 "$bin" "host=$work/none port=1"
+e2e_wait_exit 5; ok $? "a bad connection string ends the program"
+is "$(e2e_exit_status)" 2 "with exit status 2"
+like "$(tmx capture-pane -p -J -S -100 -t "$E2E_SESSION")" "degux-console: .*none" "the reason is printed"
+is "$(tmx display -p -t "$E2E_SESSION" '#{alternate_on}')" 0 "the terminal is left in its normal screen"
+
+done_testing

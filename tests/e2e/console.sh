@@ -67,7 +67,8 @@ e2e_wait "25006" 10; ok $? "read-only mode refuses a write (SQLSTATE 25006)"
 
 e2e_keys F1
 e2e_wait "Everywhere" 5; ok $? "F1 shows the help, generated from the key tables"
-like "$(e2e_screen)" "export FILE.csv" "the help lists the pane's commands"
+e2e_keys NPage
+e2e_wait "export FILE.csv" 5; ok $? "the help scrolls to the pane's commands"
 e2e_keys q
 e2e_wait_gone "Everywhere" 5; ok $? "a key closes the help"
 

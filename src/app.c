@@ -439,7 +439,9 @@ static bool key_global_first(int key)
         act_help(NULL);
         return true;
     }
-    if ((key == ESC || key == KEY_CTRL('c')) && db_running(app.db)) {
+    const struct db_job *job = db_running(app.db);
+
+    if (job && (key == KEY_CTRL('c') || (key == ESC && !job->background))) {
         act_cancel(NULL);
         return true;
     }

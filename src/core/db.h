@@ -37,6 +37,8 @@ struct db_job {
     bool write;           /* refused in read-only mode; never re-sent after a
                              lost connection unless provably not sent */
     bool single_row;      /* stream: on_row per row, result holds no tuples */
+    bool background;      /* nobody waits for it (counting rows): Esc leaves
+                             it alone, Ctrl-C still cancels it */
     db_job_fn done;       /* called once when finished, from the loop */
     db_row_fn on_row;
     db_copy_fn on_copy;   /* COPY ... TO STDOUT: the data, chunk by chunk

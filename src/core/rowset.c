@@ -182,15 +182,6 @@ static void rs_drop_queued(struct rowset *rs)
 }
 
 /* "VERB cursor": a statement about our cursor. */
-static void rs_submit_on(struct rowset *rs, enum step step, const char *label,
-                         db_send_fn before, const char *verb)
-{
-    char *sql = xasprintf("%s %s", verb, rs->cursor);
-
-    rs_submit(rs, step, label, sql, before);
-    free(sql);
-}
-
 static void add_params(struct rowset *rs, struct db_job *job)
 {
     for (int i = 0; i < rs->nparams; i++)
@@ -498,9 +489,14 @@ static void rs_start_cursor(struct rowset *rs)
 
 static void rs_start_count(struct rowset *rs)
 {
+    char *sql = xasprintf("MOVE FORWARD ALL IN %s", rs->cursor);
+    struct db_job *job = rs_job(rs, STEP_COUNT, _("Query: counting rows"),
+                                sql, NULL);
+
     rs->counting = true;
-    rs_submit_on(rs, STEP_COUNT, _("Query: counting rows"), NULL,
-                 "MOVE FORWARD ALL IN");
+    job->background = true;
+    db_submit(rs->db, job);
+    free(sql);
 }
 
 /* After a write ended our transaction: the same cursor again, from the

@@ -15,13 +15,21 @@ ci=$("$bin" --demo --print-conninfo) || { echo "cannot start the demo"; exit 1; 
 echo "demo: $ci"
 
 echo "== 1. start to first full screen (80x24)"
+# Each side runs under script(1) for a terminal; "script true" is the
+# overhead both share.
+tmpd=$(mktemp -d)
+printf '#!/bin/sh\nexec env DEGUX_BENCH_EXIT_AFTER_DRAW=1 %s --demo --pane sql\n' "$bin" >"$tmpd/console"
+printf '#!/bin/sh\nexec psql -X -P pager=off -d "%s" -c "select 1"\n' "$ci" >"$tmpd/psql"
+chmod +x "$tmpd/console" "$tmpd/psql"
 if command -v hyperfine >/dev/null; then
-  hyperfine -N --warmup 3 --runs 30 \
-    -n degux-console "script -qec 'env DEGUX_BENCH_EXIT_AFTER_DRAW=1 $bin --demo --pane sql' /dev/null" \
-    -n "psql -c 'select 1'" "script -qec \"psql -X '$ci' -c 'select 1'\" /dev/null"
+  COLUMNS=80 LINES=24 hyperfine -N --warmup 3 --runs 40 \
+    -n "script overhead" "script -qec true /dev/null" \
+    -n "degux-console, first full screen" "script -qec $tmpd/console /dev/null" \
+    -n "psql -c 'select 1'" "script -qec $tmpd/psql /dev/null"
 else
   echo "hyperfine is not installed (apt-get install hyperfine)"
 fi
+rm -rf "$tmpd"
 
 echo "== 2. 2,000,000 rows scrolled end to end"
 q="select g, md5(g::text) as h from generate_series(1,2000000) g"

@@ -19,6 +19,15 @@ e2e_type "select 'back' || 'again' as t;"; e2e_keys Enter
 e2e_wait "backagain" 15; ok $? "after the server dropped the session, the console reconnects and runs the statement"
 e2e_wait_gone "CONNECTION LOST" 5; ok $? "and the status bar no longer says the connection is lost"
 
+# Mouse: a click (X10 encoding, as tmux-256color's kmous) selects that row.
+e2e_type "select g from generate_series(1, 50) g;"; e2e_keys Enter
+e2e_wait "50 rows" 10
+click=$(printf '\033[M %s%s\033[M#%s%s' "$(printf "\\$(printf %o $((33 + 5)))")" \
+  "$(printf "\\$(printf %o $((33 + 6)))")" "$(printf "\\$(printf %o $((33 + 5)))")" \
+  "$(printf "\\$(printf %o $((33 + 6)))")")
+tmx send-keys -t "$E2E_SESSION" -l "$click"
+e2e_wait "50 rows · row 5 " 5; ok $? "a mouse click selects the row under the pointer"
+
 # 2. y copies the cell with OSC 52; tmux keeps it as a paste buffer.
 e2e_type ":q"; e2e_keys Enter
 e2e_wait_exit 5

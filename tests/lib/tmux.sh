@@ -63,7 +63,16 @@ e2e_wait_gone() {
 }
 
 e2e_dead() { [ "$(tmx display -p -t "$E2E_SESSION" '#{pane_dead}')" = 1 ]; }
-e2e_exit_status() { tmx display -p -t "$E2E_SESSION" '#{pane_dead_status}'; }
+# The status can lag a moment behind pane_dead: ask again until it is set.
+e2e_exit_status() {
+  local st i
+  for ((i = 0; i < 40; i++)); do
+    st=$(tmx display -p -t "$E2E_SESSION" '#{pane_dead_status}')
+    [ -n "$st" ] && break
+    sleep 0.05
+  done
+  echo "$st"
+}
 
 # e2e_wait_exit [SECONDS]: true once the program has ended.
 e2e_wait_exit() {

@@ -530,7 +530,9 @@ static void on_tty(void *arg, int fd, short revents)
 static char *target_text(void)
 {
     const struct db_info *in = db_info(app.db);
-    const char *host = in->host && *in->host ? in->host : "localhost";
+    /* A socket directory can be long: [local], as psql's prompt says. */
+    const char *host = !in->host || !*in->host ? "localhost"
+                       : in->host[0] == '/' ? "[local]" : in->host;
 
     return xasprintf("%s@%s:%s/%s", in->user ? in->user : "?", host,
                      in->port ? in->port : "", in->dbname ? in->dbname : "");

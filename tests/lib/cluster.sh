@@ -103,6 +103,13 @@ EOF
 start_server() {
   [ -f "$pgdata/PG_VERSION" ] || init_cluster || fail "initdb failed"
   running && return 0
+  # A live server whose socket file went missing gets it back by a restart.
+  if as_owner "$bindir/pg_ctl" -D "$pgdata" status >/dev/null 2>&1; then
+    say "the server runs without its socket: restarting it"
+    as_owner "$bindir/pg_ctl" -D "$pgdata" -l "$logfile" -m fast -w -t 60 \
+      restart >/dev/null 9>&- || fail "the server did not restart; see $logfile"
+    return 0
+  fi
   say "starting the server (log: $logfile)"
   [ -n "$owner" ] && { touch "$logfile"; chown "$owner:" "$logfile"; }
   # 9>&-: the server must not inherit the lock, or it would hold it forever.

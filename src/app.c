@@ -296,6 +296,19 @@ static void cmd_sql(const char *args)
     p->ops->command(p, "sql", args);
 }
 
+/* :d NAME jumps to an object from anywhere: the schema pane resolves it. */
+static void cmd_describe(const char *args)
+{
+    struct pane *p = app_pane("schema");
+
+    if (!p) {
+        app_error("%s", _("The schema pane is not available"));
+        return;
+    }
+    app_show_pane("schema");
+    p->ops->command(p, "d", args);
+}
+
 static void cmd_help(const char *args)
 {
     act_help(NULL);
@@ -308,6 +321,8 @@ static const struct command commands[] = {
     { "read", NULL, N_("switch back to read-only mode"), cmd_read },
     { "pane", N_("NAME"), N_("show a pane by name"), cmd_pane },
     { "sql", N_("STATEMENT"), N_("run a statement in the SQL pane"), cmd_sql },
+    { "d", N_("NAME"), N_("describe a table, view, function or type"),
+      cmd_describe },
     { "help", NULL, N_("show the help"), cmd_help },
 };
 

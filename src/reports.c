@@ -14,8 +14,69 @@
 #include "panes/pane.h"
 #include "panes/registry.h"
 
+/* Report kinds served by another pane's report operation. */
+static const struct { const char *kind, *pane; } aliases[] = {
+    { "advisor", "schema" },
+    { "activity", "slow" },
+};
+
+static const char *current_kind, *current_table;
+static struct reports_slow_options slow_options = { 100, 0, 0 };
+
+void reports_set_slow(double threshold_ms, long limit, double now_s)
+{
+    slow_options = (struct reports_slow_options){ threshold_ms, limit, now_s };
+}
+
+const struct reports_slow_options *reports_slow(void)
+{
+    return &slow_options;
+}
+
+void reports_set_table(const char *name)
+{
+    current_table = name;
+}
+
+const char *reports_table(void)
+{
+    return current_table;
+}
+
+const char *reports_kind(void)
+{
+    return current_kind;
+}
+
+static const char *rls_role, *rls_user;
+static const struct config *current_cfg;
+
+void reports_set_rls(const char *role, const char *user)
+{
+    rls_role = role;
+    rls_user = user;
+}
+
+const char *reports_rls_role(void)
+{
+    return rls_role;
+}
+
+const char *reports_rls_user(void)
+{
+    return rls_user;
+}
+
+const struct config *reports_config(void)
+{
+    return current_cfg;
+}
+
 static const struct pane_ops *pane_for(const char *kind)
 {
+    for (size_t i = 0; i < sizeof aliases / sizeof *aliases; i++)
+        if (strcmp(aliases[i].kind, kind) == 0)
+            kind = aliases[i].pane;
     for (const struct pane_ops *const *p = pane_registry(); *p; p++)
         if ((*p)->report && strcmp((*p)->id, kind) == 0)
             return *p;
@@ -36,6 +97,10 @@ const char *reports_kinds(void)
         if ((*p)->report)
             snprintf(buf + strlen(buf), sizeof buf - strlen(buf), ", %s",
                      (*p)->id);
+    for (size_t i = 0; i < sizeof aliases / sizeof *aliases; i++)
+        if (pane_for(aliases[i].kind))
+            snprintf(buf + strlen(buf), sizeof buf - strlen(buf), ", %s",
+                     aliases[i].kind);
     return buf;
 }
 
@@ -110,6 +175,8 @@ int reports_run(const char *kind, struct db *db, const struct config *cfg,
         return run_status(db, json);
     if (!(ops = pane_for(kind)))
         return 2;
+    current_kind = kind;
+    current_cfg = cfg;
     p = (struct pane){ ops, db, NULL, true };
     ops->open(&p);
     db_wait_idle(db);

@@ -27,6 +27,7 @@ struct watch {
 
 struct timer {
     int id;
+    unsigned pass;      /* the run_timers pass that last fired it */
     double due;
     long period;
     loop_timer_fn fn;
@@ -85,7 +86,7 @@ int loop_timer_add(long ms, bool repeat, loop_timer_fn fn, void *arg)
 {
     if (ntimer == MAX_TIMER)
         die("too many timers");
-    timers[ntimer] = (struct timer){ next_timer_id++, loop_now_ms() + ms,
+    timers[ntimer] = (struct timer){ next_timer_id++, 0, loop_now_ms() + ms,
                                      repeat ? ms : 0, fn, arg };
     return timers[ntimer++].id;
 }
@@ -171,12 +172,17 @@ static int next_timeout(int cap)
 
 static void run_timers(void)
 {
+    static unsigned pass;
     double now = loop_now_ms();
 
-    /* Timers may add or cancel timers: restart the scan after each call. */
+    /* Timers may add or cancel timers: restart the scan after each call.
+     * Each fires at most once a pass, so a callback slower than its own
+     * period cannot keep the loop from polling. */
+    pass++;
     for (int i = 0; i < ntimer; i++) {
-        if (timers[i].due > now)
+        if (timers[i].due > now || timers[i].pass == pass)
             continue;
+        timers[i].pass = pass;
         struct timer t = timers[i];
         if (t.period) {
             timers[i].due = now + t.period;

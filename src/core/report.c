@@ -392,6 +392,20 @@ static bool parse_c_double(const char *s, double *v)
     return *end == '\0';
 }
 
+/* "a,b" as ["a", "b"]; empty words are skipped. */
+static json_t *json_list(const char *s)
+{
+    json_t *a = json_array();
+    char *copy = xstrdup(s), *save = NULL;
+
+    for (char *w = strtok_r(copy, ",", &save); w;
+         w = strtok_r(NULL, ",", &save))
+        if (*w)
+            json_array_append_new(a, json_text(w));
+    free(copy);
+    return a;
+}
+
 /* A cell as JSON of its column's type; text when it does not parse. */
 static json_t *json_cell(const char *s, enum report_type type)
 {
@@ -399,6 +413,8 @@ static json_t *json_cell(const char *s, enum report_type type)
 
     if (!s)
         return json_null();
+    if (type == REPORT_LIST)
+        return json_list(s);
     if (type == REPORT_INT && *s) {
         char *end;
         long long n;

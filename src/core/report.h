@@ -9,7 +9,10 @@
 
 struct report;
 
-enum report_type { REPORT_STR, REPORT_INT, REPORT_NUM, REPORT_BOOL };
+/* REPORT_LIST: a table cell holding comma-separated words ("daily,weekly"),
+ * a JSON array of strings (empty for "") and the text as it is. */
+enum report_type { REPORT_STR, REPORT_INT, REPORT_NUM, REPORT_BOOL,
+                   REPORT_LIST };
 
 struct report *report_new(bool json, FILE *out);
 bool report_json(const struct report *r);

@@ -24,4 +24,104 @@ extern const char SQL_STATUS_TABLES[];
 extern const char SQL_COMPLETE_RELATIONS[];
 extern const char SQL_COMPLETE_COLUMNS[];
 
+/* Backups pane: WAL archiving, replication, database size. */
+extern const char SQL_BACKUPS_ARCHIVER[];
+extern const char SQL_BACKUPS_REPLICATION[];
+extern const char SQL_BACKUPS_DBSIZE[];
+/* Restore test: the exact row count of every table (same on both sides). */
+extern const char SQL_BACKUPS_ROW_COUNTS[];
+/* The restore test's scratch database: the text around one identifier
+ * quoted with PQescapeIdentifier (before it, and after it for the drop).
+ * Utility statements cannot be PREPAREd, so they are not in sql_all. */
+extern const char SQL_BACKUPS_CREATE_DB[];
+extern const char SQL_BACKUPS_DROP_DB[];
+extern const char SQL_BACKUPS_DROP_DB_END[];
+
+/* Slow pane: pg_stat_statements, pg_stat_activity, pghero's alarms,
+ * stats reset, cancel/terminate a backend, EXPLAIN prefixes. */
+extern const char SQL_SLOW_STATEMENTS[];
+extern const char SQL_SLOW_ACTIVITY[];
+extern const char SQL_SLOW_HEADER[];
+extern const char SQL_SLOW_RESET[];
+extern const char SQL_SLOW_CANCEL[];
+extern const char SQL_SLOW_TERMINATE[];
+extern const char SQL_SLOW_EXPLAIN[];
+extern const char SQL_SLOW_EXPLAIN_ANALYZE[];
+extern const char SQL_SLOW_BEGIN_RO[];
+extern const char SQL_SLOW_ROLLBACK[];
+
+/* Schema pane: the whole catalog in a fixed number of queries. */
+extern const char SQL_SCHEMA_NAMESPACES[];
+extern const char SQL_SCHEMA_RELATIONS[];
+extern const char SQL_SCHEMA_COLUMNS[];
+extern const char SQL_SCHEMA_INDEXES[];
+extern const char SQL_SCHEMA_CONSTRAINTS[];
+extern const char SQL_SCHEMA_TRIGGERS[];
+extern const char SQL_SCHEMA_FUNCTIONS[];
+extern const char SQL_SCHEMA_ENUMS[];
+extern const char SQL_SCHEMA_EXTENSIONS[];
+extern const char SQL_SCHEMA_SEQUENCES[];
+extern const char SQL_SCHEMA_DATABASE[];
+extern const char SQL_SCHEMA_SIZES[];
+extern const char SQL_SCHEMA_MIGRATIONS[];
+
+/* RLS pane: tables with their RLS state, policies, roles, the auth shim's
+ * presence; the simulation runs between BEGIN READ ONLY and ROLLBACK. */
+extern const char SQL_RLS_TABLES[];
+extern const char SQL_RLS_POLICIES[];
+extern const char SQL_RLS_ROLES[];
+extern const char SQL_RLS_AUTH[];
+extern const char SQL_RLS_BEGIN_RO[];
+extern const char SQL_RLS_ROLLBACK[];
+/* The auth shim runs in its own transaction (write mode only). */
+extern const char SQL_RLS_BEGIN[];
+extern const char SQL_RLS_COMMIT[];
+/* Followed by one identifier quoted with PQescapeIdentifier (a utility
+ * statement: not PREPAREd, not in sql_all). */
+extern const char SQL_RLS_SET_ROLE[];
+extern const char SQL_RLS_SET_SUB[];
+extern const char SQL_RLS_PRIVILEGES[];
+/* The visible-row count: one "SELECT i, count(*) FROM t" (SELECT, i, FROM, t) per table, joined
+ * with UNION ALL (built around quoted identifiers, so not in sql_all). */
+extern const char SQL_RLS_COUNT_SELECT[];
+extern const char SQL_RLS_COUNT_FROM[];
+extern const char SQL_RLS_COUNT_JOIN[];
+/* A sample: SELECT * FROM t LIMIT n, around a quoted identifier. */
+extern const char SQL_RLS_SAMPLE_SELECT[];
+extern const char SQL_RLS_SAMPLE_LIMIT[];
+/* The update check, around the quoted table (T), primary key (K) and the
+ * policies' combined USING (E), catalog text: CHECK_PRIV T WHERE K
+ * CHECK_ROW T WHERE K CHECK_AND E CHECK_END. $1 the key as text, $2 the
+ * table's oid. */
+extern const char SQL_RLS_CHECK_PRIV[];
+extern const char SQL_RLS_CHECK_WHERE[];
+extern const char SQL_RLS_CHECK_ROW[];
+extern const char SQL_RLS_CHECK_AND[];
+extern const char SQL_RLS_CHECK_END[];
+
+/* Migrations (src/migrate.c). APPLIED, IS_APPLIED, RECORD and FORGET need
+ * the console's schema, so they are not in sql_all (tests run them after
+ * migrating). */
+extern const char SQL_MIGRATE_TABLE_EXISTS[];
+extern const char SQL_MIGRATE_REVIEW_EXISTS[];
+extern const char SQL_MIGRATE_LOCK[];
+extern const char SQL_MIGRATE_APPLIED[];
+extern const char SQL_MIGRATE_IS_APPLIED[];
+extern const char SQL_MIGRATE_RECORD[];
+extern const char SQL_MIGRATE_FORGET[];
+/* validate and report moderation (src/validate_cli.c): the context (today,
+ * the registry offices, price per m² quartiles by comuna), every
+ * referencial with what the server knows about it, and the review state
+ * (MODERATION_STATUS needs the console's schema: not in sql_all). */
+extern const char SQL_VALIDATE_SESSION[];
+extern const char SQL_VALIDATE_TODAY[];
+extern const char SQL_VALIDATE_CBRS[];
+extern const char SQL_VALIDATE_PRICES[];
+extern const char SQL_VALIDATE_ROWS[];
+extern const char SQL_MODERATION_TOTAL[];
+extern const char SQL_MODERATION_STATUS[];
+/* The moderation pane (need the console's schema: not in sql_all). */
+extern const char SQL_MODERATION_QUEUE[];
+extern const char SQL_MODERATION_DECIDE[];
+
 #endif

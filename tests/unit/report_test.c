@@ -277,6 +277,48 @@ static void test_json_cell_types(void **state)
     free(buf);
 }
 
+/* A list cell is an array of strings in JSON (empty words skipped, ""
+ * an empty array) and the words as they are in text. */
+static void test_list_cells(void **state)
+{
+    static const char *const keys[] = { "file", "kept_by" };
+    static const enum report_type types[] = { REPORT_STR, REPORT_LIST };
+    static const char *const rows[][2] = {
+        { "a", "daily,weekly" }, { "b", "" }, { "c", ",monthly," },
+    };
+    const char *want[] = {
+        "{\n"
+        "  \"files\": [\n"
+        "    {\n      \"file\": \"a\",\n      \"kept_by\": [\n"
+        "        \"daily\",\n        \"weekly\"\n      ]\n    },\n"
+        "    {\n      \"file\": \"b\",\n      \"kept_by\": []\n    },\n"
+        "    {\n      \"file\": \"c\",\n      \"kept_by\": [\n"
+        "        \"monthly\"\n      ]\n    }\n"
+        "  ]\n"
+        "}\n",
+        "files:\n"
+        "  file  kept_by\n"
+        "  ----  ------------\n"
+        "  a     daily,weekly\n"
+        "  b     \n"
+        "  c     ,monthly,\n",
+    };
+
+    (void)state;
+    for (int json = 1; json >= 0; json--) {
+        FILE *f = memory_out();
+        struct report *r = report_new(json, f);
+
+        report_table_begin(r, "files", "files", 2, keys, keys, types);
+        for (int i = 0; i < 3; i++)
+            report_row(r, rows[i]);
+        report_table_end(r);
+        assert_int_equal(report_finish(r), 0);
+        assert_string_equal(memory_text(f), want[!json]);
+        free(buf);
+    }
+}
+
 /* Calls out of order are ignored, never a crash or a leak. */
 static void test_misuse(void **state)
 {
@@ -348,6 +390,7 @@ int main(void)
         cmocka_unit_test(test_text_c_locale),
         cmocka_unit_test(test_empty_table_and_numbers),
         cmocka_unit_test(test_json_cell_types),
+        cmocka_unit_test(test_list_cells),
         cmocka_unit_test(test_misuse),
         cmocka_unit_test(test_full_disk),
         cmocka_unit_test(test_closed_pipe),

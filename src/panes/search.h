@@ -1,0 +1,58 @@
+/* The search pane's shared state: search.c runs the searches (form, keyset
+ * pages, count, summary, commands), search_view.c draws them. */
+#ifndef DEGUX_PANES_SEARCH_H
+#define DEGUX_PANES_SEARCH_H
+
+#include <stdbool.h>
+#include <curses.h>
+
+#include "core/export.h"
+#include "domain/searchq.h"
+#include "ui/grid.h"
+
+enum search_field {
+    SF_COMUNA, SF_REGION, SF_FROM, SF_TO, SF_ANIO_MIN, SF_ANIO_MAX,
+    SF_PRICE_MIN, SF_PRICE_MAX, SF_SURF_MIN, SF_SURF_MAX, SF_ROL, SF_CBR,
+    SF_TYPE, SF_STATUS, SF_TEXT, SF_LAT, SF_LNG, SF_RADIUS, SF_COUNT
+};
+
+struct searchp {
+    enum searchq_target target;
+    char *val[SF_COUNT];          /* what the form holds */
+    const char *err[SF_COUNT];    /* a msgid per wrong field */
+    int field;                    /* the field being edited */
+    bool form;                    /* focus on the form (editing) */
+    /* The search shown: the form's values when Enter was pressed. */
+    char *run[SF_COUNT];
+    enum searchq_target run_target;
+    char *sort;
+    bool desc;
+    int gen;                      /* results of older searches are dropped */
+    /* Rows, page after page (keyset). */
+    int ncols;
+    char **colnames;
+    bool *numeric;
+    char ***rows;
+    long nrows, cap;
+    bool more, loading, searched;
+    char *after_value, *after_id;
+    char *error;                  /* the server's, for the last search */
+    long count;                   /* -1 unknown; > cap: estimate */
+    bool estimate;
+    char *summary;
+    double first_ms;
+    struct grid *grid;
+    struct grid_source src;
+    /* An overlay of text lines: a row's detail, :sql, :explain. */
+    char **lines;
+    int nlines, scroll;
+    struct export *export;
+    char *export_path;
+};
+
+/* The form's labels and whether a field applies to the target. */
+const char *search_field_label(int field);
+bool search_field_applies(int field, enum searchq_target t);
+void search_view_draw(struct searchp *s, WINDOW *w);
+
+#endif

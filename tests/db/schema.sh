@@ -1,0 +1,127 @@
+#!/usr/bin/env bash
+# The schema pane's model through its reports, against the test cluster:
+# every demo table's columns (name, type, nullability, default) equal what
+# psql's \d prints, its index definitions equal pg_indexes; the advisor
+# finds planted problems in a scratch database and is silent on a clean
+# table; bad input gets a clear message.
+here=$(cd "$(dirname "$0")/.." && pwd)
+. "$here/lib/tap.sh"
+bin=${top_builddir:-.}/degux-console
+eval "$("$here/lib/cluster.sh" start)" || bail_out "no test cluster"
+work=$(mktemp -d)
+export XDG_CONFIG_HOME=$work/config XDG_STATE_HOME=$work/state
+scratch=degux_schema_test_$$
+trap 'psql -XqAt -d postgres -c "drop database if exists $scratch" >/dev/null 2>&1; rm -rf "$work"' EXIT
+
+json=$("$bin" report schema --json); ok $? "report schema --json exits 0"
+tables=$(psql -XAt -c "select quote_ident(n.nspname) || '.' || quote_ident(c.relname) || ' ' || n.nspname || '.' || c.relname
+  from pg_class c join pg_namespace n on n.oid = c.relnamespace
+  where c.relkind = 'r' and n.nspname in ('public', 'degux_demo')
+  and not exists (select 1 from pg_depend d where d.objid = c.oid and d.deptype = 'e')
+  order by 1")
+ntables=$(wc -l <<<"$tables")
+is "$(jq '[.relations[] | select(.kind == "r" and (.schema == "public" or .schema == "degux_demo"))] | length' <<<"$json")" \
+  "$ntables" "the tree lists every demo table ($ntables)"
+
+bad_cols= bad_idx=
+while read -r quoted plain; do
+  detail=$("$bin" report schema --json --table "$plain") || { bad_cols+=" $plain(exit)"; continue; }
+  got=$(jq -r '.columns[] | [.name, .type, (if .nullable then "" else "not null" end), (.default // "")] | join("|")' <<<"$detail")
+  want=$(psql -XAtF'|' -c "\\d $quoted" | cut -d'|' -f1,2,4,5)
+  [ "$got" = "$want" ] || { bad_cols+=" $plain"; diag "columns of $plain differ:" "$(diff <(echo "$want") <(echo "$got"))"; }
+  got=$(jq -r '.indexes[] | .name + "|" + .definition' <<<"$detail" | sort)
+  want=$(psql -XAt -v s="${plain%%.*}" -v t="${plain#*.}" \
+    <<<"select indexname || '|' || indexdef from pg_indexes where schemaname = :'s' and tablename = :'t'" | sort)
+  [ "$got" = "$want" ] || { bad_idx+=" $plain"; diag "indexes of $plain differ:" "$(diff <(echo "$want") <(echo "$got"))"; }
+done <<<"$tables"
+is "$bad_cols" "" "columns, types, nullability and defaults equal \\d for every table"
+is "$bad_idx" "" "index names and definitions equal pg_indexes for every table"
+
+detail=$("$bin" report schema --json --table referenciales)
+is "$(jq -r '.columns[] | select(.name == "geom") | .type' <<<"$detail")" \
+  "$(psql -XAt -c "select format_type(atttypid, atttypmod) from pg_attribute where attrelid = 'public.referenciales'::regclass and attname = 'geom'")" \
+  "the geometry column's type is format_type's"
+is "$(jq -r .rls_enabled <<<"$detail")" \
+  "$(psql -XAt -c "select case when relrowsecurity then 'true' else 'false' end from pg_class where oid = 'public.referenciales'::regclass")" \
+  "RLS enabled as pg_class says"
+like "$(jq -r .ddl <<<"$detail")" '^CREATE TABLE public\.referenciales \(' "the DDL is reconstructed"
+
+for st in applied failed "rolled back"; do
+  want=$(psql -XAt -c "select count(*) from _prisma_migrations where case when rolled_back_at is not null then 'rolled back' when finished_at is null then 'failed' else 'applied' end = '$st'")
+  is "$(jq --arg s "$st" '[.migrations[] | select(.status == $s)] | length' <<<"$json")" "$want" "Prisma migrations: $want $st"
+done
+
+out=$("$bin" report schema --table no_such_table 2>&1); rc=$?
+is "$rc" 2 "an unknown --table exits 2"
+like "$out" "no table or view named no_such_table" "and says which name"
+
+# ---- the advisor on planted problems, in a database of its own ----------
+psql -XqAt -d postgres -c "create database $scratch template template0" >/dev/null || bail_out "cannot create $scratch"
+psql -XqAt -d "$scratch" -v ON_ERROR_STOP=1 >/dev/null <<'SQL' || bail_out "cannot plant the schema"
+create extension postgis;
+create schema plant;
+-- a seed table without one of its recommended indexes (comuna)
+create table plant.referenciales (id int primary key, comuna text,
+  fechaescritura timestamp, "userId" text, geom geometry(Point, 4326));
+create index on plant.referenciales (fechaescritura);
+create index on plant.referenciales ("userId");
+create index on plant.referenciales using gist (geom);
+-- a foreign key without an index
+create table plant.parent (id int primary key);
+create table plant.child (id int primary key, parent_id int references plant.parent);
+-- a duplicate index
+create table plant.dup (id int primary key, a int);
+create index dup_a_one on plant.dup (a);
+create index dup_a_two on plant.dup (a);
+-- an untyped geometry column
+create table plant.shapes (id int primary key, g geometry);
+create index on plant.shapes using gist (g);
+-- an integer key near its end, an unvalidated check, a view over RLS
+create table plant.counter (id serial primary key);
+select setval('plant.counter_id_seq', 2000000000);
+create table plant.checked (id int primary key, n int);
+alter table plant.checked add constraint n_positive check (n > 0) not valid;
+alter table plant.counter enable row level security;
+create view plant.counter_view as select * from plant.counter;
+-- a clean table: key, statistics, nothing else
+create table plant.clean (id int primary key, label text not null);
+insert into plant.clean select g, 'x' || g from generate_series(1, 100) g;
+analyze;
+SQL
+
+other=$("$bin" -d "dbname=$scratch" report schema --json); ok $? "report schema works on a database without the degux tables"
+is "$(jq -r '[.relations[] | select(.kind == "r") | .name] | sort | join(",")' <<<"$other")" \
+  "checked,child,clean,counter,dup,parent,referenciales,shapes" \
+  "it lists that database's tables (PostGIS's own left out)"
+is "$(jq 'has("migrations")' <<<"$other")" false "no migrations without _prisma_migrations"
+
+adv=$("$bin" -d "dbname=$scratch" report advisor --json); rc=$?
+is "$rc" 1 "report advisor exits 1 when a finding is a warning"
+has() { jq -e --arg c "$1" --arg o "$2" '[.findings[] | select(.check == $c and .object == $o)] | length > 0' <<<"$adv" >/dev/null; }
+fix() { jq -r --arg c "$1" --arg o "$2" '.findings[] | select(.check == $c and .object == $o) | .fix_sql' <<<"$adv"; }
+is "$(fix missing_recommended_index plant.referenciales)" \
+  "CREATE INDEX CONCURRENTLY ON plant.referenciales (comuna);" "the planted missing recommended index is found, with its fix"
+is "$(fix fk_without_index plant.child)" \
+  "CREATE INDEX CONCURRENTLY ON plant.child (parent_id);" "the unindexed foreign key is found, with its fix"
+has duplicate_index plant.dup_a_two || has duplicate_index plant.dup_a_one; ok $? "the duplicate index is found"
+has untyped_geometry plant.shapes; ok $? "the untyped geometry column is found"
+is "$(jq -r '.findings[] | select(.check == "integer_key_exhaustion") | .object + " " + .severity' <<<"$adv")" \
+  "plant.counter critical" "a serial key past 90% of int4 is critical"
+is "$(fix constraint_not_valid plant.checked)" "ALTER TABLE plant.checked VALIDATE CONSTRAINT n_positive;" \
+  "a NOT VALID constraint is found, with its fix"
+has view_bypasses_rls plant.counter_view; ok $? "a view over an RLS table without security_invoker is found"
+is "$(jq '[.findings[] | select(.object == "plant.clean")] | length' <<<"$adv")" 0 "the clean table has no finding"
+is "$(jq '[.findings[] | select(.object == "plant.referenciales" and .check != "missing_recommended_index")] | length' <<<"$adv")" 0 \
+  "the well-indexed seed table has no other finding"
+
+# The fixes are real SQL: running them clears the findings.
+for sql in "$(fix missing_recommended_index plant.referenciales)" "$(fix fk_without_index plant.child)"; do
+  psql -XqAt -d "$scratch" -c "$sql" >/dev/null || diag "failed: $sql"
+done
+adv=$("$bin" -d "dbname=$scratch" report advisor --json)
+has missing_recommended_index plant.referenciales || has fk_without_index plant.child
+isnt "$?" 0 "after running the fixes those findings are gone"
+out=$("$bin" -d "dbname=$scratch" report advisor)
+like "$out" "untyped_geometry" "the text advisor report lists the findings"
+
+done_testing

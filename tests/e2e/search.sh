@@ -1,0 +1,80 @@
+#!/usr/bin/env bash
+# The search pane in tmux against the test cluster: a bad field gets its
+# message and no search; comuna + date finds the rows psql counts; the
+# next page arrives by keyset at the end; sort by a column; a row's detail;
+# :sql, :explain and :export; Esc clears the form; the target switch.
+here=$(cd "$(dirname "$0")/.." && pwd)
+. "$here/lib/tap.sh"
+. "$here/lib/tmux.sh"
+bin=${top_builddir:-.}/degux-console
+eval "$("$here/lib/cluster.sh" start)" || bail_out "no test cluster"
+work=$(mktemp -d)
+export XDG_STATE_HOME=$work/state XDG_CONFIG_HOME=$work/config
+trap 'e2e_cleanup; rm -rf "$work"' EXIT
+
+want=$(psql -XAtc "select count(*) from referenciales
+  where lower(translate(comuna, 'áéíóúÁÉÍÓÚñÑüÜ', 'aeiouAEIOUnNuU')) = 'nunoa'
+    and fechaescritura >= '2015-01-01'")
+
+e2e_start 130 35 "$bin" --pane search
+e2e_wait "Comuna:" 10; ok $? "the form is shown"
+
+# A letter in a number: its message, no search.
+e2e_keys Tab Tab Tab Tab Tab Tab
+e2e_type "12a"
+e2e_keys Enter
+e2e_wait "not a whole number" 5; ok $? "a letter in a price is flagged in place"
+e2e_wait "no search was sent" 5; ok $? "and no search is sent"
+e2e_keys Escape
+e2e_wait_gone "not a whole number" 5; ok $? "Esc clears the form"
+
+# Comuna (unaccented) + from date.
+e2e_type "nunoa"
+e2e_keys Tab Tab
+e2e_type "2015-01-01"
+e2e_keys Enter
+e2e_wait "$want rows ·" 10; ok $? "the count equals psql's ($want)"
+e2e_wait "200 loaded" 5; ok $? "the first page holds 200 rows"
+e2e_wait "median monto" 10; ok $? "the medians line is shown"
+e2e_keys End
+e2e_wait "$want loaded" 10; ok $? "End fetches the next page by keyset: $want loaded"
+
+# Sort by monto (the column under the cursor), descending on the second s.
+top=$(psql -XAtc "select monto from referenciales
+  where lower(translate(comuna, 'áéíóúÁÉÍÓÚñÑüÜ', 'aeiouAEIOUnNuU')) = 'nunoa'
+    and fechaescritura >= '2015-01-01' order by coalesce(monto, -1) desc, id desc limit 1")
+e2e_keys Home
+for _ in $(seq 12); do e2e_keys Right; done
+e2e_keys s
+e2e_wait "200 loaded" 10
+e2e_keys s
+sleep 0.5
+e2e_wait "$top" 10; ok $? "s twice on monto sorts descending (top $top)"
+
+# Detail of a row.
+e2e_keys Enter
+e2e_wait "conservadorId" 5; ok $? "Enter shows every field of the row"
+e2e_wait "km from the seat of Ñuñoa" 5; ok $? "and the distance to the comuna's seat"
+e2e_keys Enter
+e2e_type ":sql"
+e2e_keys Enter
+e2e_wait '-- $1 = {"Ñuñoa"' 5; ok $? ":sql shows the query with its parameters"
+e2e_keys Escape
+e2e_type ":explain"
+e2e_keys Enter
+e2e_wait "Execution Time" 10; ok $? ":explain shows EXPLAIN ANALYZE"
+e2e_keys Escape
+e2e_type ":export $work/out.csv"
+e2e_keys Enter
+e2e_wait "Exported $want rows" 10; ok $? ":export writes every row"
+is "$(($(wc -l <"$work/out.csv") - 1))" "$want" "the CSV holds the rows and a header"
+
+# Target switch.
+e2e_keys t
+e2e_wait '"Property"' 5; ok $? "t switches to Property"
+e2e_keys Tab
+e2e_wait "Status:" 5; ok $? "the form shows Property's fields"
+e2e_keys Escape
+e2e_keys q
+e2e_wait_exit 5; ok $? "q quits"
+done_testing

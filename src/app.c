@@ -354,6 +354,12 @@ void app_command(const char *text)
         free(line);
         return;
     }
+    /* The pane first: it may give a command a meaning of its own (the
+     * search pane's :sql shows its query). */
+    if (p && p->ops->command && p->ops->command(p, name, args)) {
+        free(line);
+        return;
+    }
     for (int i = 0; i < NCOMMANDS; i++) {
         if (strcmp(commands[i].name, name) == 0) {
             commands[i].fn(args);
@@ -361,8 +367,7 @@ void app_command(const char *text)
             return;
         }
     }
-    if (!(p && p->ops->command && p->ops->command(p, name, args)))
-        app_error(_("Unknown command :%s (F1 lists the commands)"), name);
+    app_error(_("Unknown command :%s (F1 lists the commands)"), name);
     free(line);
 }
 

@@ -123,5 +123,11 @@ extern const char SQL_MODERATION_STATUS[];
 /* The moderation pane (need the console's schema: not in sql_all). */
 extern const char SQL_MODERATION_QUEUE[];
 extern const char SQL_MODERATION_DECIDE[];
+extern const char SQL_MODERATION_FIX[];
+extern const char SQL_MODERATION_UNDO[];
+
+/* Search pane: a row's conservador and creating user. */
+extern const char SQL_SEARCH_REF_DETAIL[];
+extern const char SQL_SEARCH_USER[];
 
 #endif

@@ -9,6 +9,7 @@
 
 #include "app.h"
 #include "core/xalloc.h"
+#include "domain/comunas.h"
 #include "i18n.h"
 
 /* Reasons offered when rejecting: a digit picks one. */
@@ -53,6 +54,39 @@ static void act_flag(struct pane *p)
         moderation_decide(p, "flagged", "flag", "");
 }
 
+static void act_swap(struct pane *p)
+{
+    if (have_card(p))
+        moderation_fix(p, "swap", NULL);
+}
+
+static void act_geom(struct pane *p)
+{
+    if (have_card(p))
+        moderation_fix(p, "geom", NULL);
+}
+
+/* The official spelling of the card's comuna, when it is not already. */
+static void act_official_comuna(struct pane *p)
+{
+    struct modp *s = moderation_state(p);
+    int row = moderation_row(s);
+    const struct comuna *c = NULL;
+    const char *now;
+    enum comunas_match m;
+
+    if (!have_card(p))
+        return;
+    now = PQgetvalue(s->queue, row, 10);
+    m = comunas_lookup(now, &c);
+    if (m == COMUNAS_NONE || !c)
+        app_error(_("“%s” is not close to any comuna: edit it by hand"), now);
+    else if (m == COMUNAS_EXACT)
+        app_message(_("“%s” is already the official spelling"), now);
+    else
+        moderation_fix(p, "comuna", c->name);
+}
+
 static void on_prompt(const char *line, void *arg)
 {
     struct pane *p = arg;
@@ -68,7 +102,7 @@ static void on_prompt(const char *line, void *arg)
     if (kind == MOD_PROMPT_COMUNA) {
         free(s->comuna);
         s->comuna = *line ? xstrdup(line) : NULL;
-        moderation_reload(p);
+        moderation_reload_top(p);
     } else if (line[0] >= '1' && line[0] < '1' + (int)n && !line[1]) {
         moderation_decide(p, "rejected", "reject", _(reasons[line[0] - '1']));
     } else if (*line) {
@@ -115,7 +149,7 @@ static void act_failing(struct pane *p)
     struct modp *s = moderation_state(p);
 
     s->failing_only = !s->failing_only;
-    moderation_reload(p);
+    moderation_reload_top(p);
 }
 
 static void act_scraped(struct pane *p)
@@ -123,7 +157,12 @@ static void act_scraped(struct pane *p)
     struct modp *s = moderation_state(p);
 
     s->scraped_only = !s->scraped_only;
-    moderation_reload(p);
+    moderation_reload_top(p);
+}
+
+static void act_undo(struct pane *p)
+{
+    moderation_undo(p);
 }
 
 static void act_refresh(struct pane *p)
@@ -135,6 +174,12 @@ static const struct keybinding moderation_bindings[] = {
     { 'a', NULL, N_("approve the card"), act_approve, true, true },
     { 'r', NULL, N_("reject the card (reason)"), act_reject, true, true },
     { 'f', NULL, N_("flag the card for a second look"), act_flag, true,
+      true },
+    { 's', NULL, N_("swap lat and lng (and geom)"), act_swap, true, true },
+    { 'c', NULL, N_("apply the official comuna spelling"),
+      act_official_comuna, true, true },
+    { 'g', NULL, N_("set geom from lat/lng"), act_geom, true, true },
+    { 'u', NULL, N_("undo the last decision or fix"), act_undo, true,
       true },
     { 'n', NULL, N_("next card"), act_next, false, true },
     { KEY_DOWN, NULL, NULL, act_next, false, false },

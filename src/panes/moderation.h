@@ -27,9 +27,13 @@ struct modp {
     int *order, n;              /* queue rows shown (after failing-only) */
     int cur;
     char *keep_id;              /* the card to show again after a reload */
+    int keep_pos;               /* ...or the position, when it is gone */
     bool failing_only, scraped_only;
     char *comuna;               /* filter, as stored; NULL: every comuna */
     long decided;               /* decisions made in this session */
+    long long counts[4];        /* pending, approved, rejected, flagged */
+    bool counted;
+    char *last_audit;           /* audit id of the last decision or fix */
     struct cmdline *prompt;
     enum mod_prompt prompt_kind;
     char *os_user;
@@ -42,12 +46,20 @@ void moderation_model_free(struct modp *s);
 void moderation_refresh(struct pane *p);
 /* Reloads the queue only (filters changed, a decision refused). */
 void moderation_reload(struct pane *p);
+/* Reloads it from its first card (a filter changed). */
+void moderation_reload_top(struct pane *p);
 /* The queue row under the card, or -1. */
 int moderation_row(const struct modp *s);
 /* Decides the current card: status approved/rejected/flagged, action
  * approve/reject/flag, reason may be "". */
 void moderation_decide(struct pane *p, const char *status,
                        const char *action, const char *reason);
+
+/* Fixes the current row: kind "swap", "geom" or "comuna" (to comuna). */
+void moderation_fix(struct pane *p, const char *kind, const char *comuna);
+
+/* Undoes the last decision or fix of this session. */
+void moderation_undo(struct pane *p);
 
 void moderation_view_draw(struct pane *p, WINDOW *w);
 

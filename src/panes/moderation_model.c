@@ -15,7 +15,7 @@
 #include "i18n.h"
 #include "validate_cli.h"
 
-enum { JOB_SCHEMA, JOB_TODAY, JOB_CBRS, JOB_PRICES, JOB_QUEUE, JOB_DECIDE };
+enum { JOB_SCHEMA, JOB_TODAY, JOB_CBRS, JOB_PRICES, JOB_QUEUE, JOB_COUNTS };
 
 struct modp *moderation_state(struct pane *p)
 {
@@ -53,6 +53,7 @@ void moderation_model_free(struct modp *s)
     free(s->keep_id);
     free(s->comuna);
     free(s->os_user);
+    free(s->last_audit);
     free(s);
 }
 
@@ -76,7 +77,8 @@ static void queue_index(struct modp *s)
     struct finding f[VALIDATE_MAX_FINDINGS];
 
     s->order = xcalloc((size_t)rows + 1, sizeof *s->order);
-    s->n = s->cur = 0;
+    s->n = 0;
+    s->cur = -1;
     for (int i = 0; i < rows; i++) {
         validate_cli_row_read(s->queue, i, &row);
         if (s->failing_only && s->ctx_ready &&
@@ -86,6 +88,24 @@ static void queue_index(struct modp *s)
             s->cur = s->n;
         s->order[s->n++] = i;
     }
+    if (s->cur < 0)
+        s->cur = s->keep_pos < s->n ? s->keep_pos : s->n - 1;
+    if (s->cur < 0)
+        s->cur = 0;
+}
+
+/* SQL_MODERATION_STATUS: status, count, ... */
+static void read_counts(struct modp *s, const PGresult *res)
+{
+    static const char *const names[] = { "pending", "approved", "rejected",
+                                         "flagged" };
+
+    memset(s->counts, 0, sizeof s->counts);
+    for (int i = 0; i < PQntuples(res); i++)
+        for (int k = 0; k < 4; k++)
+            if (strcmp(PQgetvalue(res, i, 0), names[k]) == 0)
+                s->counts[k] = atoll(PQgetvalue(res, i, 1));
+    s->counted = true;
 }
 
 static void on_load(struct db_job *job, void *arg)
@@ -115,6 +135,8 @@ static void on_load(struct db_job *job, void *arg)
         validate_cli_set_cbrs(&s->ctx, job->result);
     } else if (job->tag == JOB_PRICES && s->ctx_ready) {
         validate_cli_set_prices(&s->ctx, job->result);
+    } else if (job->tag == JOB_COUNTS) {
+        read_counts(s, job->result);
     } else if (job->tag == JOB_QUEUE) {
         queue_clear(s);
         s->queue = db_job_take_result(job);
@@ -139,6 +161,7 @@ static void submit(struct pane *p, const char *label, const char *sql,
     struct db_job *job = db_job_new(label, sql, on_load, p);
 
     job->tag = tag;
+    job->background = tag == JOB_COUNTS;
     if (needs_schema)
         job->before_send = if_migrated;
     if (tag == JOB_QUEUE) {
@@ -157,8 +180,24 @@ void moderation_reload(struct pane *p)
     if (row >= 0) {
         free(s->keep_id);
         s->keep_id = xstrdup(PQgetvalue(s->queue, row, 0));
+        s->keep_pos = s->cur;
     }
     submit(p, _("Moderation: queue"), SQL_MODERATION_QUEUE, JOB_QUEUE, true);
+    /* Every reload follows a change (a decision, a fix, an undo) or a
+     * refresh: the header's counts follow too. */
+    submit(p, _("Moderation: counts per status"), SQL_MODERATION_STATUS,
+           JOB_COUNTS, true);
+}
+
+void moderation_reload_top(struct pane *p)
+{
+    struct modp *s = moderation_state(p);
+
+    free(s->keep_id);
+    s->keep_id = NULL;
+    s->keep_pos = 0;
+    s->cur = s->n; /* no card: nothing to keep */
+    moderation_reload(p);
 }
 
 void moderation_refresh(struct pane *p)
@@ -171,6 +210,13 @@ void moderation_refresh(struct pane *p)
     submit(p, _("Moderation: prices per comuna"), SQL_VALIDATE_PRICES,
            JOB_PRICES, true);
     moderation_reload(p);
+}
+
+/* The audit entry a saved decision or fix returned, for undo. */
+static void remember(struct modp *s, const struct db_job *job)
+{
+    free(s->last_audit);
+    s->last_audit = xstrdup(PQgetvalue(job->result, 0, 0));
 }
 
 static const char *const decided_names[] = { N_("approved"),
@@ -188,6 +234,7 @@ static void on_decide(struct db_job *job, void *arg)
         app_error("%s", _("Changed by someone else since it was shown: "
                           "nothing was saved, the card is reloaded"));
     } else {
+        remember(s, job);
         s->decided++;
         app_message(_("Saved: %s"), _(decided_names[job->tag]));
         free(s->keep_id);
@@ -224,5 +271,77 @@ void moderation_decide(struct pane *p, const char *status,
     db_job_param(job, action);
     db_job_param(job, s->os_user);
     db_job_param(job, PQgetvalue(s->queue, row, MOD_C_REVIEWED));
+    app_submit(p, job);
+}
+
+static void on_fix(struct db_job *job, void *arg)
+{
+    struct pane *p = arg;
+
+    if (job->status != DB_JOB_OK)
+        app_error(_("The fix was not saved: %s"),
+                  job->error ? job->error : _("cancelled"));
+    else if (PQntuples(job->result) == 0)
+        app_error("%s", _("Changed by someone else since it was shown: "
+                          "nothing was saved, the card is reloaded"));
+    else {
+        remember(moderation_state(p), job);
+        app_message("%s", _("Saved the fix: the card shows the row as it "
+                             "is now"));
+    }
+    moderation_reload(p);
+}
+
+void moderation_fix(struct pane *p, const char *kind, const char *comuna)
+{
+    struct modp *s = moderation_state(p);
+    int row = moderation_row(s);
+    struct db_job *job;
+
+    if (row < 0)
+        return;
+    job = db_job_new(_("Moderation: fix"), SQL_MODERATION_FIX, on_fix, p);
+    job->write = true;
+    db_job_param(job, PQgetvalue(s->queue, row, 0));
+    db_job_param(job, PQgetvalue(s->queue, row, MOD_C_UPDATED));
+    db_job_param(job, PQgetvalue(s->queue, row, MOD_C_XMIN));
+    db_job_param(job, kind);
+    db_job_param(job, comuna);
+    db_job_param(job, s->os_user);
+    app_submit(p, job);
+}
+
+static void on_undo(struct db_job *job, void *arg)
+{
+    struct pane *p = arg;
+    struct modp *s = moderation_state(p);
+
+    if (job->status != DB_JOB_OK) {
+        app_error(_("The undo failed: %s"),
+                  job->error ? job->error : _("cancelled"));
+    } else if (PQntuples(job->result) == 0) {
+        app_error("%s", _("Cannot undo: the row or its review changed since "
+                          "(nothing was written)"));
+    } else {
+        free(s->last_audit);
+        s->last_audit = NULL;
+        app_message("%s", _("Undone"));
+    }
+    moderation_reload(p);
+}
+
+void moderation_undo(struct pane *p)
+{
+    struct modp *s = moderation_state(p);
+    struct db_job *job;
+
+    if (!s->last_audit) {
+        app_error("%s", _("Nothing to undo in this session"));
+        return;
+    }
+    job = db_job_new(_("Moderation: undo"), SQL_MODERATION_UNDO, on_undo, p);
+    job->write = true;
+    db_job_param(job, s->last_audit);
+    db_job_param(job, s->os_user);
     app_submit(p, job);
 }

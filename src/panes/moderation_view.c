@@ -113,11 +113,12 @@ static void draw_card(WINDOW *w, const struct modp *s, int y, int h)
     if (nf > VALIDATE_MAX_FINDINGS)
         nf = VALIDATE_MAX_FINDINGS;
     for (size_t i = 0; i < sizeof card / sizeof *card && y < h; i++, y++) {
-        int vw = W - 18 > 40 ? 40 : W - 18;
+        int vw = W - 19 > 52 ? 52 : W - 19;
         wmove(w, y, 1);
         wattron(w, theme_attr(THEME_HEADER));
         text_draw(w, _(card[i].label), 16, 1);
         wattroff(w, theme_attr(THEME_HEADER));
+        wmove(w, y, 18);
         draw_value(w, s, row, (int)i, &r, vw);
         wmove(w, y, 18 + vw);
         draw_findings(w, f, nf, card[i].field, W - 18 - vw);
@@ -135,11 +136,11 @@ static void draw_card(WINDOW *w, const struct modp *s, int y, int h)
     }
 }
 
-static void draw_header(WINDOW *w, const struct modp *s)
+static void draw_header(WINDOW *w, const struct modp *s, bool write)
 {
-    char *h = xasprintf(_("Review queue: %d to review (oldest first, up to "
-                          "200 loaded)%s%s%s%s  decided here: %ld"),
-                        s->n, s->failing_only ? _(", failing only") : "",
+    char *h = xasprintf(_("Review queue: %d cards from the %d oldest rows "
+                          "to review%s%s%s%s  decided here: %ld"),
+                        s->n, PQntuples(s->queue), s->failing_only ? _(", failing only") : "",
                         s->scraped_only ? _(", scraped only") : "",
                         s->comuna ? _(", comuna ") : "",
                         s->comuna ? s->comuna : "", s->decided);
@@ -153,7 +154,15 @@ static void draw_header(WINDOW *w, const struct modp *s)
         const char *st = PQgetisnull(s->queue, moderation_row(s), MOD_C_STATUS)
                              ? _("never reviewed")
                              : _("changed since review");
-        h = xasprintf(_("card %d of %d: %s"), s->cur + 1, s->n, st);
+        char *counts = s->counted
+            ? xasprintf(_("   table: %lld pending, %lld approved, %lld "
+                          "rejected, %lld flagged"), s->counts[0],
+                        s->counts[1], s->counts[2], s->counts[3])
+            : xstrdup("");
+        h = xasprintf(_("card %d of %d: %s%s%s"), s->cur + 1, s->n, st,
+                      counts, write ? "" : _("  (read-only: decisions need "
+                                             "write mode)"));
+        free(counts);
         wmove(w, 1, 1);
         text_draw(w, h, getmaxx(w) - 2, 0);
         free(h);
@@ -183,7 +192,7 @@ void moderation_view_draw(struct pane *p, WINDOW *w)
     else if (!s->loaded)
         draw_note(w, _("Loading the queue…"));
     else {
-        draw_header(w, s);
+        draw_header(w, s, db_write_mode(p->db));
         if (moderation_row(s) >= 0)
             draw_card(w, s, 3, h);
         else

@@ -12,6 +12,7 @@
 #include <jansson.h>
 
 #include "app.h"
+#include "core/sql.h"
 #include "core/xalloc.h"
 #include "domain/comunas.h"
 #include "i18n.h"
@@ -120,23 +121,28 @@ static void clear_rows(struct searchp *s)
         free(s->rows[i]);
     }
     free(s->rows);
-    for (int j = 0; j < s->ncols; j++)
-        free(s->colnames[j]);
-    free(s->colnames);
-    free(s->numeric);
     free(s->after_value);
     free(s->after_id);
     free(s->error);
     free(s->summary);
     s->rows = NULL;
-    s->colnames = NULL;
-    s->numeric = NULL;
     s->after_value = s->after_id = s->error = s->summary = NULL;
     s->nrows = s->cap = 0;
-    s->ncols = 0;
     s->more = s->loading = false;
     s->count = -1;
     s->estimate = false;
+}
+
+/* The columns stay while the target does: the grid keeps its column. */
+static void clear_columns(struct searchp *s)
+{
+    for (int j = 0; j < s->ncols; j++)
+        free(s->colnames[j]);
+    free(s->colnames);
+    free(s->numeric);
+    s->colnames = NULL;
+    s->numeric = NULL;
+    s->ncols = 0;
 }
 
 static void take_columns(struct searchp *s, const PGresult *res)
@@ -321,6 +327,59 @@ static void submit_aggregates(struct pane *p)
     }
 }
 
+static void recent_free(struct search_recent *r)
+{
+    for (int i = 0; i < SF_COUNT; i++)
+        free(r->val[i]);
+}
+
+static bool recent_same(const struct search_recent *r,
+                        const struct searchp *s)
+{
+    if (r->target != s->target)
+        return false;
+    for (int i = 0; i < SF_COUNT; i++)
+        if (strcmp(r->val[i] ? r->val[i] : "", s->val[i] ? s->val[i] : ""))
+            return false;
+    return true;
+}
+
+/* The form's search becomes the newest recent one. */
+static void recent_push(struct searchp *s)
+{
+    struct search_recent r = { .target = s->target };
+
+    s->recall = -1;
+    if (s->nrecent && recent_same(&s->recent[0], s))
+        return;
+    if (s->nrecent == SEARCH_RECENT)
+        recent_free(&s->recent[--s->nrecent]);
+    for (int i = 0; i < SF_COUNT; i++)
+        r.val[i] = xstrdup(s->val[i]);
+    memmove(s->recent + 1, s->recent, sizeof r * (size_t)s->nrecent);
+    s->recent[0] = r;
+    s->nrecent++;
+}
+
+/* Ctrl-P / Ctrl-N: an older / newer recent search into the form. */
+static void recent_recall(struct searchp *s, int step)
+{
+    int at = s->recall + step;
+
+    if (at < 0 || at >= s->nrecent) {
+        app_message("%s", _("No more recent searches"));
+        return;
+    }
+    s->recall = at;
+    s->target = s->recent[at].target;
+    for (int i = 0; i < SF_COUNT; i++) {
+        free(s->val[i]);
+        s->val[i] = xstrdup(s->recent[at].val[i]);
+        s->err[i] = NULL;
+    }
+    app_message(_("Recent search %d of %d"), at + 1, s->nrecent);
+}
+
 /* Enter on the form: validate, then the first page, count and medians. */
 static void run_search(struct pane *p)
 {
@@ -348,6 +407,7 @@ static void run_search(struct pane *p)
         app_error("%s", _("Fix the marked fields: no search was sent"));
         return;
     }
+    recent_push(s);
     s->gen++;
     db_drop_owner(p->db, p);
     clear_rows(s);
@@ -356,10 +416,14 @@ static void run_search(struct pane *p)
         free(s->run[i]);
         s->run[i] = xstrdup(s->val[i]);
     }
+    /* The same columns keep the grid's column cursor (sorting by it). */
+    if (grid_source(s->grid) != &s->src || s->run_target != s->target) {
+        clear_columns(s);
+        grid_set_source(s->grid, &s->src);
+    }
     s->run_target = s->target;
     s->searched = true;
     s->form = false;
-    grid_set_source(s->grid, &s->src);
     grid_scroll_to(s->grid, 0);
     fetch_page(p);
     submit_aggregates(p);
@@ -430,6 +494,42 @@ static const char *row_value(const struct searchp *s, long row,
     return NULL;
 }
 
+static void on_detail(struct db_job *job, void *arg)
+{
+    struct searchp *s = S((struct pane *)arg);
+    const PGresult *r = job->result;
+
+    if (job->tag != s->gen || !s->nlines || job->status != DB_JOB_OK)
+        return;
+    if (PQntuples(r) < 1 || PQgetisnull(r, 0, 2)) {
+        add_line(s, xstrdup(_("Created by: nobody (a scraped row)")));
+    } else
+        add_line(s, xasprintf(_("Created by: %s (%s)"), PQgetvalue(r, 0, 2),
+                              PQgetvalue(r, 0, 3)));
+    if (PQntuples(r) > 0 && !PQgetisnull(r, 0, 0))
+        add_line(s, xasprintf(_("Conservador: %s (%s)"), PQgetvalue(r, 0, 0),
+                              PQgetvalue(r, 0, 1)));
+    app_redraw();
+}
+
+/* The conservador and the user who created the row, from the server. */
+static void fetch_detail(struct pane *p, long row)
+{
+    struct searchp *s = S(p);
+    bool ref = s->run_target == SEARCHQ_REFERENCIALES;
+    const char *key = row_value(s, row, ref ? "id" : "userId");
+    struct db_job *job;
+
+    if (s->run_target == SEARCHQ_LISTING || !key)
+        return;
+    job = db_job_new(_("Search: row detail"),
+                     ref ? SQL_SEARCH_REF_DETAIL : SQL_SEARCH_USER, on_detail,
+                     p);
+    db_job_param(job, key);
+    job->tag = s->gen;
+    app_submit(p, job);
+}
+
 /* Every field of the row under the cursor, and how far it is from its
  * comuna's seat. */
 static void act_detail(struct pane *p)
@@ -459,6 +559,7 @@ static void act_detail(struct pane *p)
         add_line(s, xasprintf(_("%.1f km from the seat of %s"),
                               comunas_distance_km(atof(lat), atof(lng),
                                                   c->lat, c->lng), c->name));
+    fetch_detail(p, row);
     app_redraw();
 }
 
@@ -553,7 +654,8 @@ static void cmd_export(struct pane *p, const char *path)
 
 static bool search_command(struct pane *p, const char *name, const char *args)
 {
-    if (strcmp(name, "sql") == 0)
+    /* :sql alone shows the search's SQL; :sql STATEMENT is the console's. */
+    if (strcmp(name, "query") == 0 || (strcmp(name, "sql") == 0 && !*args))
         return cmd_sql(p), true;
     if (strcmp(name, "explain") == 0)
         return cmd_explain(p), true;
@@ -580,6 +682,7 @@ static void act_target(struct pane *p)
     struct searchp *s = S(p);
 
     s->target = (s->target + 1) % 3;
+    s->form = true; /* the new target's fields */
     if (!search_field_applies(s->field, s->target))
         s->field = SF_COMUNA;
     app_message(_("Searching %s"), searchq_table(s->target));
@@ -636,6 +739,8 @@ static const struct keybinding form_bindings[] = {
     { ESC, "Esc", N_("clear the form (again: to the results)"), NULL, false,
       true },
     { KEY_F(9), "F9", N_("switch target"), NULL, false, true },
+    { 'P' & 0x1f, "^P ^N", N_("recall an older / newer recent search"), NULL,
+      false, true },
     { 0, NULL, NULL, NULL, false, false },
 };
 
@@ -704,6 +809,8 @@ static bool search_key(struct pane *p, int key)
         form_escape(s);
     else if (key == KEY_F(9))
         act_target(p);
+    else if (key == ('P' & 0x1f) || key == ('N' & 0x1f))
+        recent_recall(s, key == ('P' & 0x1f) ? 1 : -1);
     else
         form_type(s, key);
     app_redraw();
@@ -726,6 +833,7 @@ static void search_open(struct pane *p)
     s->grid = grid_new();
     s->form = true;
     s->count = -1;
+    s->recall = -1;
     s->src = (struct grid_source){
         .ctx = s, .ncols = src_ncols, .col_name = src_col_name,
         .col_numeric = src_col_numeric, .nrows = src_nrows,
@@ -745,11 +853,14 @@ static void search_close(struct pane *p)
     if (s->export)
         export_cancel(s->export);
     clear_rows(s);
+    clear_columns(s);
     clear_lines(s);
     for (int i = 0; i < SF_COUNT; i++) {
         free(s->val[i]);
         free(s->run[i]);
     }
+    for (int i = 0; i < s->nrecent; i++)
+        recent_free(&s->recent[i]);
     free(s->sort);
     free(s->export_path);
     grid_free(s->grid);

@@ -16,6 +16,14 @@ enum search_field {
     SF_TYPE, SF_STATUS, SF_TEXT, SF_LAT, SF_LNG, SF_RADIUS, SF_COUNT
 };
 
+#define SEARCH_RECENT 10
+
+/* A search as it was run, for recall. */
+struct search_recent {
+    enum searchq_target target;
+    char *val[SF_COUNT];
+};
+
 struct searchp {
     enum searchq_target target;
     char *val[SF_COUNT];          /* what the form holds */
@@ -48,6 +56,8 @@ struct searchp {
     int nlines, scroll;
     struct export *export;
     char *export_path;
+    struct search_recent recent[SEARCH_RECENT]; /* newest first */
+    int nrecent, recall;          /* recall: the one in the form, or -1 */
 };
 
 /* The form's labels and whether a field applies to the target. */

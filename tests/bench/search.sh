@@ -66,3 +66,12 @@ case_run "5 km radius" --near -33.45,-70.65 --radius 5
 case_run "ROL prefix" --rol '0010*'
 case_run "trigram name search" --text riquelme
 case_run "keyset page (cursor)" --comuna Santiago --after-value "2015-06-01 00:00:00" --after-id 0
+
+echo "== the radius page's plan with geom typed geometry(Point,4326) (in a transaction, rolled back)"
+sql=$("$bin" search referenciales --near -33.45,-70.65 --radius 5 --sort monto --sql)
+psql -XAt <<EOF2 | grep -E "Index|Execution Time"
+BEGIN;
+ALTER TABLE referenciales ALTER geom TYPE geometry(Point, 4326);
+$(psql_script "$sql" | sed 's/^EXECUTE/EXPLAIN (ANALYZE, COSTS OFF) EXECUTE/')
+ROLLBACK;
+EOF2

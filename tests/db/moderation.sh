@@ -5,11 +5,15 @@
 # CSV forms, and report moderation's counts per status and per rule.
 here=$(cd "$(dirname "$0")/.." && pwd)
 . "$here/lib/tap.sh"
+. "$here/lib/tmux.sh"
 bin=${top_builddir:-.}/degux-console
 eval "$("$here/lib/cluster.sh" start)" || bail_out "no test cluster"
 work=$(mktemp -d)
 export XDG_CONFIG_HOME=$work/config XDG_STATE_HOME=$work/state
-trap 'rm -rf "$work"' EXIT
+# Rows the test changes are put back however it ends: restore.sql gathers
+# the statements.
+: >"$work/restore.sql"
+trap 'e2e_cleanup; psql -XAq -f "$work/restore.sql"; rm -rf "$work"' EXIT
 
 # Every object of a schema by name and shape (no OIDs, which change).
 snapshot() {
@@ -165,6 +169,113 @@ is "$(jq -r .status.approved <<<"$json")" 3 "approved rows are counted"
 is "$(jq -r .status.rejected <<<"$json")" 0 "a row changed since its rejection is not counted as rejected"
 is "$(jq -r .status.changed_since_review <<<"$json")" 2 "...but as changed since review"
 is "$(jq -r .status.pending <<<"$json")" $((total - 3)) "...and pending"
+
+# The pane: decisions write the review state and the audit; a row changed
+# by another connection after it was shown is refused and nothing is lost.
+psql -XAq -c "DELETE FROM degux_console.review"
+card_id() { e2e_screen | awk '$1 == "id" { print $2; exit }'; }
+e2e_start 150 40 "$bin" --pane moderation
+e2e_wait "card 1 of" 15; ok $? "read-only: the pane shows the first card"
+like "$(e2e_screen)" "read-only: decisions need write mode" "...and says decisions need write mode"
+e2e_keys a; sleep 0.5
+is "$(psql -XAtc "select count(*) from degux_console.review")" 0 "a in read-only mode writes nothing"
+e2e_stop
+
+e2e_start 150 40 "$bin" --write --pane moderation
+e2e_wait "card 1 of" 15; ok $? "write mode: the pane shows the first card"
+first=$(card_id)
+like "$first" "^[0-9a-f-]{36}$" "the card shows the row's id"
+like "$(e2e_screen)" "●" "the card shows the row's findings (failing rows only)"
+e2e_keys a
+e2e_wait "Saved: approved" 5; ok $? "a approves"
+e2e_wait "$((total - 1)) pending, 1 approved, 0 rejected, 0 flagged" 5; ok $? "the header counts the table's rows per status"
+is "$(psql -XAtc "select status || ' ' || reviewer || ' ' || (row_updated_at = r.\"updatedAt\") from degux_console.review v join referenciales r on r.id = v.referencial_id where referencial_id = '$first'")" \
+   "approved $PGUSER true" "the review records the status, the reviewer and the version reviewed"
+is "$(psql -XAtc "select action || ' ' || (before->'row' = after->'row') || ' ' || (after->'review'->>'status') || ' ' || (os_user is not null) from degux_console.audit where referencial_id = '$first'")" \
+   "approve true approved true" "the audit holds the before and after images and the OS user"
+sleep 0.5
+second=$(card_id)
+isnt "$second" "$first" "the next card is shown"
+# Another connection edits the row on screen (put back at the end: other
+# tests share the cluster).
+saved=$(psql -XAtc "select quote_nullable(observaciones) || ', \"updatedAt\" = ' || quote_literal(\"updatedAt\") from referenciales where id = '$second'")
+echo "UPDATE referenciales SET observaciones = $saved WHERE id = '$second';" >>"$work/restore.sql"
+psql -XAq -c "UPDATE referenciales SET observaciones = 'edited elsewhere', \"updatedAt\" = localtimestamp(3) WHERE id = '$second'"
+e2e_keys r; e2e_wait "reason (1" 5; ok $? "r asks for a reason"
+e2e_keys 1 Enter
+e2e_wait "Changed by someone else" 5; ok $? "a decision on a row changed since it was shown is refused"
+is "$(psql -XAtc "select count(*) from degux_console.review where referencial_id = '$second'")" 0 "...nothing of it is written"
+is "$(psql -XAtc "select observaciones from referenciales where id = '$second'")" "edited elsewhere" "...and the other edit is kept"
+e2e_keys r; e2e_wait "reason (1" 5
+e2e_keys 1 Enter
+e2e_wait "Saved: rejected" 5; ok $? "after the reload the rejection is saved"
+is "$(psql -XAtc "select status || ': ' || reason from degux_console.review where referencial_id = '$second'")" \
+   "rejected: duplicate inscription" "the rejection keeps its preset reason"
+is "$(psql -XAtc "select before->'row'->>'observaciones' from degux_console.audit where referencial_id = '$second' and action = 'reject'")" \
+   "edited elsewhere" "its audit image is the row as changed by the other connection"
+e2e_keys u
+e2e_wait "Undone" 5; ok $? "u undoes the rejection"
+is "$(psql -XAtc "select count(*) from degux_console.review where referencial_id = '$second'")" 0 "...the row is unreviewed again"
+psql -XAq -c "DELETE FROM degux_console.audit WHERE action = 'undo'"
+is "$(psql -XAtc "select count(*) from degux_console.audit")" 2 "one audit entry per saved decision, none for the refused one"
+
+# Fixes in place: c (official comuna spelling) and s (swap lat/lng) on
+# planted rows, found through the comuna filter. Their values are put back
+# at the end.
+goto_card() {
+  local i
+  for ((i = 0; i < 80; i++)); do
+    [ "$(card_id)" = "$1" ] && return 0
+    e2e_keys n; sleep 0.05
+  done
+  return 1
+}
+filter_comuna() {
+  e2e_keys C; e2e_wait "comuna (as stored" 5
+  e2e_keys C-u; e2e_type "$1"; e2e_keys Enter
+  e2e_wait ", comuna $1" 10 && sleep 1
+}
+original() {
+  psql -XAtc "select 'lat = ' || lat || ', lng = ' || lng || ', comuna = ' || quote_literal(comuna) || ', geom = ' || quote_literal(geom::text) || ', \"updatedAt\" = ' || quote_literal(\"updatedAt\") from referenciales where id = '$1'"
+}
+read -r cid cstored < <(psql -XAtF ' ' -c "select r.id, r.comuna from degux_demo.defects d join referenciales r on r.id = d.referencial_id where d.kind = 'comuna_spelling' and r.comuna !~ ' ' order by r.\"createdAt\" limit 1")
+corig=$(original "$cid")
+echo "UPDATE referenciales SET $corig WHERE id = '$cid';" >>"$work/restore.sql"
+filter_comuna "$cstored"; ok $? "C filters the queue by a comuna as stored ($cstored)"
+if goto_card "$cid"; then ok 0 "the planted comuna_spelling row is in that queue"; else ok 1 "the planted comuna_spelling row is in that queue"; bail_out "not on the card to fix"; fi
+e2e_keys c
+e2e_wait "Saved the fix" 5; ok $? "c applies the official spelling"
+cnow=$(psql -XAtc "select comuna from referenciales where id = '$cid'")
+isnt "$cnow" "$cstored" "the comuna changed ($cstored -> $cnow)"
+is "$(psql -XAtc "select lower(translate('$cnow', 'ÁÉÍÓÚÑÜáéíóúñü', 'AEIOUNUaeiounu')) = lower('$cstored')")" t "...to the same name, officially spelt"
+is "$(psql -XAtc "select before->'row'->>'comuna' || ' -> ' || (after->'row'->>'comuna') from degux_console.audit where referencial_id = '$cid' and action = 'edit'")" \
+   "$cstored -> $cnow" "the edit's audit holds both images"
+
+# (a comuna with fewer rows than the queue holds, so the row is in it)
+read -r sid scomuna < <(psql -XAtF ' ' -c "select r.id, r.comuna from degux_demo.defects d join referenciales r on r.id = d.referencial_id where d.kind = 'swapped_latlng' and r.comuna !~ ' ' and (select count(*) from referenciales x where x.comuna = r.comuna) < 150 order by r.\"createdAt\" limit 1")
+sorig=$(original "$sid")
+echo "UPDATE referenciales SET $sorig WHERE id = '$sid';" >>"$work/restore.sql"
+before=$(psql -XAtc "select lat || ' ' || lng from referenciales where id = '$sid'")
+filter_comuna "$scomuna"
+if goto_card "$sid"; then ok 0 "a planted swapped_latlng row is in its comuna's queue"; else ok 1 "a planted swapped_latlng row is in its comuna's queue"; bail_out "not on the card to fix"; fi
+e2e_keys s
+e2e_wait "Saved the fix" 5; ok $? "s swaps lat and lng"
+is "$(psql -XAtc "select lng || ' ' || lat from referenciales where id = '$sid'")" "$before" "lat and lng are exchanged"
+is "$(psql -XAtc "select ST_Equals(geom, ST_SetSRID(ST_MakePoint(lng, lat), 4326)) from referenciales where id = '$sid'")" t "...and geom follows them"
+"$bin" validate --json --comuna "$scomuna" > "$work/s.json"
+is "$(jq -r --arg id "$sid" '[.findings[] | select(.id == $id and (.rule | startswith("coords") or . == "geom_mismatch"))] | length' "$work/s.json")" 0 "validate no longer reports its coordinates"
+e2e_keys u
+e2e_wait "Undone" 5; ok $? "u undoes the swap"
+is "$(psql -XAtc "select lat || ' ' || lng from referenciales where id = '$sid'")" "$before" "lat and lng are back as they were"
+is "$(psql -XAtc "select action || ' ' || reason || ' ' || (after->'row'->>'lat' = before->'row'->>'lng') from degux_console.audit where referencial_id = '$sid' order by id desc limit 1")" \
+   "undo edit true" "the undo is audited with both images"
+e2e_keys u
+e2e_wait "Nothing to undo" 5; ok $? "a second u has nothing left to undo"
+e2e_keys q; e2e_wait_exit 5
+e2e_stop
+psql -XAq -f "$work/restore.sql"
+is "$(original "$cid")|$(original "$sid")" "$corig|$sorig" "the fixed rows are put back"
+is "$(psql -XAtc "select observaciones is distinct from 'edited elsewhere' from referenciales where id = '$second'")" t "the edited row is put back"
 
 "$bin" --write migrate down >/dev/null 2>&1
 json=$("$bin" report moderation --json)

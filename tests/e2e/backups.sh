@@ -2,14 +2,7 @@
 # The backups pane in tmux: the list shows each file's state, verification
 # progresses while the keys keep working, the log's tail is shown with its
 # errors, and a second start finds every verdict in the cache.
-here=$(cd "$(dirname "$0")/.." && pwd)
-. "$here/lib/tap.sh"
-. "$here/lib/tmux.sh"
-bin=${top_builddir:-.}/degux-console
-eval "$("$here/lib/cluster.sh" start)" || bail_out "no test cluster"
-work=$(mktemp -d)
-export XDG_STATE_HOME=$work/state XDG_CONFIG_HOME=$work/config
-trap 'e2e_cleanup; rm -rf "$work"' EXIT
+. "$(cd "$(dirname "$0")/.." && pwd)/lib/e2e.sh"
 
 # The console under sh, which writes its exit status to a file: tmux's
 # pane_dead_status is sometimes empty for a pane that just ended.

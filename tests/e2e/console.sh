@@ -2,14 +2,7 @@
 # The real binary in tmux against the test cluster: start, run SQL, errors
 # with a caret, hostile bytes, cancel, the grid and its detail, write mode,
 # help, resize, completion, history and quit.
-here=$(cd "$(dirname "$0")/.." && pwd)
-. "$here/lib/tap.sh"
-. "$here/lib/tmux.sh"
-bin=${top_builddir:-.}/degux-console
-eval "$("$here/lib/cluster.sh" start)" || bail_out "no test cluster"
-work=$(mktemp -d)
-export XDG_STATE_HOME=$work/state XDG_CONFIG_HOME=$work/config
-trap 'e2e_cleanup; rm -rf "$work"' EXIT
+. "$(cd "$(dirname "$0")/.." && pwd)/lib/e2e.sh"
 
 run_sql() { e2e_type "$1"; e2e_keys Enter; }
 

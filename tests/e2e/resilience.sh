@@ -1,14 +1,7 @@
 #!/usr/bin/env bash
 # The console when things go wrong or differ: the server drops the session,
 # NO_COLOR, copying through OSC 52, a bad connection string on a terminal.
-here=$(cd "$(dirname "$0")/.." && pwd)
-. "$here/lib/tap.sh"
-. "$here/lib/tmux.sh"
-bin=${top_builddir:-.}/degux-console
-eval "$("$here/lib/cluster.sh" start)" || bail_out "no test cluster"
-work=$(mktemp -d)
-export XDG_STATE_HOME=$work/state XDG_CONFIG_HOME=$work/config
-trap 'e2e_cleanup; rm -rf "$work"' EXIT
+. "$(cd "$(dirname "$0")/.." && pwd)/lib/e2e.sh"
 
 # 1. The server terminates the console's session.
 e2e_start 100 30 "$bin" --pane sql

@@ -3,13 +3,7 @@
 # state, a table's policies with the combined condition, the roles, the
 # findings with the fix SQL, and a simulation entered on the prompt whose
 # counts equal a psql session logged in as that role.
-here=$(cd "$(dirname "$0")/.." && pwd)
-. "$here/lib/tap.sh"
-. "$here/lib/tmux.sh"
-bin=${top_builddir:-.}/degux-console
-eval "$("$here/lib/cluster.sh" start)" || bail_out "no test cluster"
-work=$(mktemp -d)
-export XDG_STATE_HOME=$work/state XDG_CONFIG_HOME=$work/config
+. "$(cd "$(dirname "$0")/.." && pwd)/lib/e2e.sh"
 unset POSTGRES_PRISMA_URL
 mkdir -p "$work/config/degux-console"
 printf '[rls]\napp_role = degux_app\n' >"$work/config/degux-console/config"

@@ -1,14 +1,7 @@
 #!/usr/bin/env bash
 # The schema pane driven in tmux: the tree with sizes, filtering as you
 # type, a table's detail, :d NAME, sorting by size and the advisor view.
-here=$(cd "$(dirname "$0")/.." && pwd)
-. "$here/lib/tap.sh"
-. "$here/lib/tmux.sh"
-bin=${top_builddir:-.}/degux-console
-eval "$("$here/lib/cluster.sh" start)" || bail_out "no test cluster"
-work=$(mktemp -d)
-export XDG_STATE_HOME=$work/state XDG_CONFIG_HOME=$work/config
-trap 'e2e_stop; rm -f "$E2E_CONF"; rm -rf "$work"' EXIT
+. "$(cd "$(dirname "$0")/.." && pwd)/lib/e2e.sh"
 
 e2e_start 120 32 "$bin" --pane schema
 e2e_wait "relations ·" 10; ok $? "the schema pane opens with its header"

@@ -2,15 +2,8 @@
 # The search pane in tmux against the test cluster: a bad field gets its
 # message and no search; comuna + date finds the rows psql counts; the
 # next page arrives by keyset at the end; sort by a column; a row's detail;
-# :sql, :explain and :export; Esc clears the form; the target switch.
-here=$(cd "$(dirname "$0")/.." && pwd)
-. "$here/lib/tap.sh"
-. "$here/lib/tmux.sh"
-bin=${top_builddir:-.}/degux-console
-eval "$("$here/lib/cluster.sh" start)" || bail_out "no test cluster"
-work=$(mktemp -d)
-export XDG_STATE_HOME=$work/state XDG_CONFIG_HOME=$work/config
-trap 'e2e_cleanup; rm -rf "$work"' EXIT
+# :query (the SQL), :explain and :export; Esc clears the form; the target switch.
+. "$(cd "$(dirname "$0")/.." && pwd)/lib/e2e.sh"
 
 want=$(psql -XAtc "select count(*) from referenciales
   where lower(translate(comuna, 'áéíóúÁÉÍÓÚñÑüÜ', 'aeiouAEIOUnNuU')) = 'nunoa'
@@ -27,6 +20,11 @@ e2e_wait "not a whole number" 5; ok $? "a letter in a price is flagged in place"
 e2e_wait "no search was sent" 5; ok $? "and no search is sent"
 e2e_keys Escape
 e2e_wait_gone "not a whole number" 5; ok $? "Esc clears the form"
+
+# No filter: more than 10,000 rows, so the count is the planner's estimate.
+e2e_keys Enter
+e2e_wait "rows (estimate)" 10; ok $? "over 10,000 rows the count is marked as an estimate"
+e2e_keys Tab
 
 # Comuna (unaccented) + from date.
 e2e_type "nunoa"
@@ -55,10 +53,12 @@ e2e_wait "$top" 10; ok $? "s twice on monto sorts descending (top $top)"
 e2e_keys Enter
 e2e_wait "conservadorId" 5; ok $? "Enter shows every field of the row"
 e2e_wait "km from the seat of Ñuñoa" 5; ok $? "and the distance to the comuna's seat"
+e2e_wait "Conservador: CBR" 5; ok $? "the conservador"
+e2e_wait "Created by: " 5; ok $? "and the user who created it"
 e2e_keys Enter
-e2e_type ":sql"
+e2e_type ":query"
 e2e_keys Enter
-e2e_wait '-- $1 = {"Ñuñoa"' 5; ok $? ":sql shows the query with its parameters"
+e2e_wait '-- $1 = {"Ñuñoa"' 5; ok $? ":query shows the SQL with its parameters"
 e2e_keys Escape
 e2e_type ":explain"
 e2e_keys Enter
@@ -72,9 +72,16 @@ is "$(($(wc -l <"$work/out.csv") - 1))" "$want" "the CSV holds the rows and a he
 # Target switch.
 e2e_keys t
 e2e_wait '"Property"' 5; ok $? "t switches to Property"
-e2e_keys Tab
 e2e_wait "Status:" 5; ok $? "the form shows Property's fields"
+# Esc clears the form (it holds the last search), Esc again: the results.
 e2e_keys Escape
+e2e_wait_gone "nunoa" 5; ok $? "Esc clears the form"
+e2e_keys C-p
+e2e_wait "nunoa" 5; ok $? "Ctrl-P recalls the last search into the form"
+e2e_keys Escape
+e2e_wait_gone "nunoa" 5
+e2e_keys Escape
+sleep 0.3
 e2e_keys q
-e2e_wait_exit 5; ok $? "q quits"
+e2e_wait_exit 5; ok $? "Esc on an empty form returns to the results, where q quits"
 done_testing

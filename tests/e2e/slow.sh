@@ -3,13 +3,7 @@
 # planted slow one highlighted, the now mode, the detail with EXPLAIN (the
 # $1 value asked on the prompt) and EXPLAIN ANALYZE, the activity view with
 # a blocked session under its blocker, cancelled from the pane in write mode.
-here=$(cd "$(dirname "$0")/.." && pwd)
-. "$here/lib/tap.sh"
-. "$here/lib/tmux.sh"
-bin=${top_builddir:-.}/degux-console
-eval "$("$here/lib/cluster.sh" start)" || bail_out "no test cluster"
-work=$(mktemp -d)
-export XDG_STATE_HOME=$work/state XDG_CONFIG_HOME=$work/config
+. "$(cd "$(dirname "$0")/.." && pwd)/lib/e2e.sh"
 # Short names: the grid cuts a cell at 40 columns.
 slow=es$$ fresh=ef$$ lock=el$$
 pids=()

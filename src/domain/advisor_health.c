@@ -95,6 +95,7 @@ static void check_sequences(const struct adv_catalog *c,
             char *col = advisor_quote_ident(s->column);
             adv_add(out, "integer_key_exhaustion", ADV_CRITICAL,
                     s->column_schema, s->column_table,
+                    /* xgettext:no-c-format */
                     N_("integer key past 90% of its type's range"),
                     xasprintf("%s %lld / %lld", s->column, s->last_value,
                               s->col_max),
@@ -104,7 +105,9 @@ static void check_sequences(const struct adv_catalog *c,
             free(col);
         } else if (nearly_full(s->last_value, s->max_value)) {
             adv_add(out, "sequence_exhaustion", ADV_CRITICAL, s->schema,
-                    s->name, N_("sequence past 90% of its range"),
+                    s->name,
+                    /* xgettext:no-c-format */
+                    N_("sequence past 90% of its range"),
                     xasprintf("%lld / %lld", s->last_value, s->max_value),
                     xasprintf("ALTER SEQUENCE %s AS bigint MAXVALUE "
                               "9223372036854775807;", q));

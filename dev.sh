@@ -49,7 +49,7 @@ build() {
     ../configure -q "${flags[@]}"
     echo "$want" > .configured-with
   fi
-  make -s -j"$(nproc)" all degux-console
+  make -s -j"$(nproc)"
   cd "$top"
 }
 

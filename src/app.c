@@ -656,6 +656,32 @@ static void draw_tabs(void)
     screen_draw_tabs(tabs, app.npanes, app.current);
 }
 
+/* The pane's own entry wins in help: it says what the command does here. */
+static bool pane_has_command(const struct pane *p, const char *name)
+{
+    size_t len = strlen(name);
+
+    for (int i = 0; p && i < p->ops->ncommands; i++) {
+        const char *c = p->ops->commands[i].name;
+        if (strncmp(c, name, len) == 0 && (c[len] == ' ' || !c[len]))
+            return true;
+    }
+    return false;
+}
+
+/* "pane NAME": static storage per command, built once. */
+static const char *command_usage(const struct command *c)
+{
+    static char buf[NCOMMANDS][48];
+    int i = (int)(c - commands);
+
+    if (!c->args)
+        return c->name;
+    if (!buf[i][0])
+        snprintf(buf[i], sizeof buf[i], "%s %s", c->name, _(c->args));
+    return buf[i];
+}
+
 static void draw_body(WINDOW *w)
 {
     struct pane *p = current_pane();
@@ -671,8 +697,8 @@ static void draw_body(WINDOW *w)
         return;
     }
     for (int i = 0; i < NCOMMANDS; i++)
-        if (commands[i].help)
-            cmds[n++] = (struct help_command){ commands[i].name,
+        if (commands[i].help && !pane_has_command(p, commands[i].name))
+            cmds[n++] = (struct help_command){ command_usage(&commands[i]),
                                                commands[i].help };
     for (int i = 0; p && i < p->ops->ncommands && n < NCOMMANDS + 16; i++)
         cmds[n++] = p->ops->commands[i];

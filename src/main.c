@@ -118,8 +118,8 @@ static void usage(FILE *out)
             "\n         --min-surface/--max-surface M2, --type T, --status S, "
             "--cbr C,\n         --sort COL [--desc], --after-value V "
             "--after-id ID (the\n         JSON \"next\" cursor)\n\n"), out);
-    fputs(_("Reports: status\n"
-            "Exit status: 0 ok, 1 findings (reports), 2 cannot connect or "
+    fprintf(out, _("Reports: %s\n"), reports_kinds());
+    fputs(_("Exit status: 0 ok, 1 findings (reports), 2 cannot connect or "
             "bad usage.\n"), out);
 }
 

@@ -101,6 +101,8 @@ const char *reports_kinds(void)
         if (pane_for(aliases[i].kind))
             snprintf(buf + strlen(buf), sizeof buf - strlen(buf), ", %s",
                      aliases[i].kind);
+    /* Printed by src/validate_cli.c from the same validators. */
+    snprintf(buf + strlen(buf), sizeof buf - strlen(buf), ", moderation");
     return buf;
 }
 

@@ -326,16 +326,28 @@ const char SQL_SCHEMA_SEQUENCES[] =
  * Prisma manages (its ?schema= becomes the search_path). */
 const char SQL_SCHEMA_DATABASE[] =
     "SELECT age(d.datfrozenxid), "
-    "to_regclass('_prisma_migrations') IS NOT NULL "
+    "to_regclass('_prisma_migrations') IS NOT NULL, "
+    "to_regclass('degux_console.migrations') IS NOT NULL "
     "FROM pg_database d WHERE d.datname = current_database()";
 
 /* Sent only when SQL_SCHEMA_DATABASE found the table. */
-const char SQL_SCHEMA_MIGRATIONS[] =
-    "SELECT migration_name, started_at, finished_at, rolled_back_at, "
-    "applied_steps_count, logs, CASE WHEN rolled_back_at IS NOT NULL "
-    "THEN 'rolled back' WHEN finished_at IS NULL THEN 'failed' "
-    "ELSE 'applied' END "
-    "FROM _prisma_migrations ORDER BY started_at DESC, migration_name";
+#define PRISMA_MIGRATIONS \
+    "SELECT migration_name::text, started_at, finished_at, rolled_back_at, " \
+    "applied_steps_count, logs, CASE WHEN rolled_back_at IS NOT NULL " \
+    "THEN 'rolled back' WHEN finished_at IS NULL THEN 'failed' " \
+    "ELSE 'applied' END FROM _prisma_migrations "
+/* The console's own (data/migrations), in the same columns. */
+#define CONSOLE_MIGRATIONS \
+    "SELECT 'degux-console ' || lpad(version::text, 4, '0') || '_' || name, " \
+    "applied_at, applied_at, NULL::timestamptz, 1, NULL::text, 'applied' " \
+    "FROM degux_console.migrations "
+#define MIGRATIONS_ORDER "ORDER BY 2 DESC, 1"
+
+const char SQL_SCHEMA_MIGRATIONS[] = PRISMA_MIGRATIONS MIGRATIONS_ORDER;
+const char SQL_SCHEMA_CONSOLE_MIGRATIONS[] =
+    CONSOLE_MIGRATIONS MIGRATIONS_ORDER;
+const char SQL_SCHEMA_ALL_MIGRATIONS[] =
+    PRISMA_MIGRATIONS "UNION ALL " CONSOLE_MIGRATIONS MIGRATIONS_ORDER;
 
 /* ---- RLS pane -------------------------------------------------------- */
 

@@ -64,6 +64,8 @@ extern const char SQL_SCHEMA_SEQUENCES[];
 extern const char SQL_SCHEMA_DATABASE[];
 extern const char SQL_SCHEMA_SIZES[];
 extern const char SQL_SCHEMA_MIGRATIONS[];
+extern const char SQL_SCHEMA_CONSOLE_MIGRATIONS[];
+extern const char SQL_SCHEMA_ALL_MIGRATIONS[];
 
 /* RLS pane: tables with their RLS state, policies, roles, the auth shim's
  * presence; the simulation runs between BEGIN READ ONLY and ROLLBACK. */

@@ -335,9 +335,10 @@ void schema_migrations_draw(struct schemap *s, WINDOW *w)
 
     wattrset(w, theme_attr(THEME_TITLE));
     wmove(w, 0, 0);
-    text_draw(w, res ? _("Prisma migrations (newest first): status, name, "
-                         "started, finished, steps")
-                     : _("No _prisma_migrations table on the search_path"),
+    text_draw(w, res ? _("Migrations, Prisma's and the console's (newest "
+                         "first): status, name, started, finished, steps")
+                     : _("No _prisma_migrations table on the search_path and "
+                         "no degux_console migrations"),
               width, 1);
     if (s->mig_cur >= n)
         s->mig_cur = n ? n - 1 : 0;

@@ -437,9 +437,15 @@ static void on_query(struct db_job *job, void *arg)
     }
     if (m->pending > 0)
         return;
-    if (schema_bool(m, SQ_DATABASE, 0, 1) && !m->error)
-        app_submit(l->p, db_job_new(_("Schema: Prisma migrations"),
-                                    SQL_SCHEMA_MIGRATIONS, on_migrations, l));
+    bool prisma = schema_bool(m, SQ_DATABASE, 0, 1);
+    bool console = schema_bool(m, SQ_DATABASE, 0, 2);
+    const char *sql = prisma && console ? SQL_SCHEMA_ALL_MIGRATIONS
+                      : prisma ? SQL_SCHEMA_MIGRATIONS
+                      : SQL_SCHEMA_CONSOLE_MIGRATIONS;
+
+    if ((prisma || console) && !m->error)
+        app_submit(l->p, db_job_new(_("Schema: migrations"), sql,
+                                    on_migrations, l));
     else
         finish(l);
 }

@@ -145,8 +145,8 @@ static void report_migrations(const struct schema_model *m,
     static const int cols[] = { MC_NAME, MC_STATUS, MC_STARTED, MC_FINISHED,
                                 MC_ROLLED_BACK, MC_STEPS };
 
-    report_table_begin(r, "migrations", _("Prisma migrations"), NCOLS(keys),
-                       keys, labels, types);
+    report_table_begin(r, "migrations", _("Migrations (Prisma and console)"),
+                       NCOLS(keys), keys, labels, types);
     for (int i = 0; i < PQntuples(m->migrations); i++) {
         const char *v[NCOLS(cols)];
         for (int k = 0; k < NCOLS(cols); k++)

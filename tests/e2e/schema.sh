@@ -44,7 +44,7 @@ e2e_wait "needs write mode" 5; ok $? "running a fix needs write mode"
 e2e_keys a
 e2e_wait "relations ·" 5; ok $? "a again goes back to the tree"
 e2e_keys m
-e2e_wait "Prisma migrations" 5; ok $? "m shows the Prisma migrations"
+e2e_wait "Migrations, Prisma's and the console's" 5; ok $? "m shows the migrations"
 screen=$(e2e_screen)
 like "$screen" "failed +20251021093017_add_property_geom" "a failed migration is marked failed"
 like "$screen" "rolled back +20250930154201" "a rolled-back one is marked rolled back"

@@ -15,6 +15,7 @@
 #include <unistd.h>
 
 #include "core/loop.h"
+#include "core/sql.h"
 #include "core/xalloc.h"
 #include "i18n.h"
 #include "panes/pane.h"
@@ -47,6 +48,8 @@ static struct {
     int spinner_timer;
     unsigned spinner;
     struct confirm confirm;
+    char **names;          /* relations and schemas, for :d completion */
+    int nnames;
 } app;
 
 /* ---- messages ---------------------------------------------------------- */
@@ -381,14 +384,41 @@ static void on_cmdline(const char *line, void *arg)
     app.dirty = true;
 }
 
+static void on_names(struct db_job *job, void *arg)
+{
+    if (job->status != DB_JOB_OK)
+        return;
+    app.nnames = PQntuples(job->result);
+    app.names = xcalloc(app.nnames + 1, sizeof *app.names);
+    for (int i = 0; i < app.nnames; i++)
+        app.names[i] = xstrdup(PQgetvalue(job->result, i, 0));
+}
+
+/* :d's argument: relation and schema names from the catalog. */
+static char **complete_name(const char *text)
+{
+    char **out = xcalloc(app.nnames + 1, sizeof *out);
+    int n = 0;
+
+    for (int i = 0; i < app.nnames; i++)
+        if (strncasecmp(app.names[i], text, strlen(text)) == 0)
+            out[n++] = xstrdup(app.names[i]);
+    if (!n)
+        return (free(out), NULL);
+    return out;
+}
+
 static char **complete_command(const char *text, const char *line, int start,
                                int end, void *arg)
 {
-    char **out = xcalloc(NCOMMANDS + 1, sizeof *out);
+    char **out;
     int n = 0;
 
+    while (*line == ' ' || *line == ':')
+        line++;
     if (start > 0)
-        return (free(out), NULL);
+        return strncmp(line, "d ", 2) == 0 ? complete_name(text) : NULL;
+    out = xcalloc(NCOMMANDS + 1, sizeof *out);
     for (int i = 0; i < NCOMMANDS; i++)
         if (strncmp(commands[i].name, text, strlen(text)) == 0)
             out[n++] = xstrdup(commands[i].name);
@@ -832,9 +862,14 @@ int app_run(const struct config *cfg, struct db *db, const char *pane_id)
     loop_set_idle(draw, NULL);
     db_on_change(db, on_db_change, NULL);
     show_index(first);
+    db_submit(db, db_job_new(_("Names for completion"), SQL_COMPLETE_RELATIONS,
+                             on_names, NULL));
     draw(NULL);
     loop_run();
     close_panes();
+    for (int i = 0; i < app.nnames; i++)
+        free(app.names[i]);
+    free(app.names);
     cmdline_free(app.cmd);
     screen_end();
     return 0;

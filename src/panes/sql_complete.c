@@ -98,7 +98,12 @@ char **sql_complete(const char *text, const char *line, int start, int end,
 
     while (*lead == ' ')
         lead++;
-    if (*lead == ':' && lead + 1 + strlen(text) >= line + end) {
+    if (strncmp(lead, ":d ", 3) == 0) {
+        /* :d NAME takes names as the catalog spells them, unquoted. */
+        for (int i = 0; i < s->relations.n; i++)
+            if (strncasecmp(s->relations.v[i], text, strlen(text)) == 0)
+                add(&m, xstrdup(s->relations.v[i]));
+    } else if (*lead == ':' && lead + 1 + strlen(text) >= line + end) {
         for (int i = 0; console_commands[i]; i++)
             if (strncmp(console_commands[i] + 1, text, strlen(text)) == 0)
                 add(&m, xstrdup(console_commands[i] + 1));

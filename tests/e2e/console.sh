@@ -72,6 +72,12 @@ e2e_keys C-u
 e2e_type 'select "crea'; e2e_keys Tab
 e2e_wait '"createdAt"' 5; ok $? "Tab completes a quoted camelCase column"
 e2e_keys C-u
+e2e_type ":d refer"; e2e_keys Tab
+e2e_wait ":d referenciales" 5; ok $? ":d completes object names from the catalog"
+e2e_keys Enter
+e2e_wait "public.referenciales  (table" 15; ok $? ":d opens the table in the schema pane from another pane"
+e2e_keys F8
+e2e_wait "degux=>" 5
 
 run_sql "select id, comuna from referenciales order by id limit 20;"
 e2e_wait "20 rows" 10

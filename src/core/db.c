@@ -46,6 +46,7 @@ struct db {
     void (*holder_end)(void *);
     void *holder_arg;
     int pump_timer, retry_timer, attempt_timer, cancel_timer;
+    int recancel_timer, recancel_job, recancels;  /* see on_recancel */
     long backoff_ms;
     int cancel_fd;          /* read end while a cancel request is under way */
 };
@@ -626,11 +627,39 @@ static void cancel_wait_end(struct db *db)
 
 /* Until the request has reached the server, the next job waits: a late
  * cancel must not hit the statement after the one it was meant for. */
+static bool cancel_start(struct db *db, struct db_job *job);
+
+#define RECANCEL_MS 300
+#define RECANCEL_MAX 20
+
+/* A cancel that reaches the server before the statement has started is
+ * lost: while the same job still runs, ask again (a bounded number of
+ * times). Jobs are compared by id: the one asked about may be gone. */
+static void on_recancel(void *arg)
+{
+    struct db *db = arg;
+    struct db_job *job = db->running;
+
+    db->recancel_timer = 0;
+    if (!job || job->id != db->recancel_job || ++db->recancels > RECANCEL_MAX)
+        return;
+    job->cancel_requested = false;
+    cancel_start(db, job);
+}
+
 static void on_cancel_sent(void *arg, int fd, short revents)
 {
     struct db *db = arg;
 
     cancel_wait_end(db);
+    if (db->running && db->running->cancel_requested) {
+        if (db->running->id != db->recancel_job)
+            db->recancels = 0;
+        db->recancel_job = db->running->id;
+        cancel_timer(&db->recancel_timer);
+        db->recancel_timer = loop_timer_add(RECANCEL_MS, false, on_recancel,
+                                            db);
+    }
     db_pump(db);
 }
 
@@ -1130,6 +1159,7 @@ void db_close(struct db *db)
         return;
     cancel_timer(&db->pump_timer);
     cancel_timer(&db->retry_timer);
+    cancel_timer(&db->recancel_timer);
     cancel_wait_end(db);
     drop_conn(db);
     db_job_free(db->running);

@@ -65,9 +65,21 @@ exports() {
   echo "export PGHOST='$sockdir' PGPORT=$PORT PGDATABASE=degux PGUSER=nexus_user"
 }
 
+# Up: the postmaster of $pgdata lives and its socket exists. (pg_isready
+# alone can time out on a loaded machine: that is no reason to restart.)
 running() {
   [ -S "$sockdir/.s.PGSQL.$PORT" ] &&
-    "$bindir/pg_isready" -q -h "$sockdir" -p "$PORT" -d postgres -U nexus_user
+    as_owner "$bindir/pg_ctl" -D "$pgdata" status >/dev/null 2>&1
+}
+
+# Accepting connections, waiting up to a minute for a busy server.
+ready() {
+  local i
+  for ((i = 0; i < 60; i++)); do
+    "$bindir/pg_isready" -q -t 5 -h "$sockdir" -p "$PORT" -d postgres -U nexus_user && return 0
+    sleep 1
+  done
+  return 1
 }
 
 q() { "$psql" -X -q -v ON_ERROR_STOP=1 -h "$sockdir" -p "$PORT" -U nexus_user "$@"; }
@@ -102,7 +114,10 @@ EOF
 
 start_server() {
   [ -f "$pgdata/PG_VERSION" ] || init_cluster || fail "initdb failed"
-  running && return 0
+  if running; then
+    ready || fail "the server does not accept connections; see $logfile"
+    return 0
+  fi
   # A live server whose socket file went missing gets it back by a restart.
   if as_owner "$bindir/pg_ctl" -D "$pgdata" status >/dev/null 2>&1; then
     say "the server runs without its socket: restarting it"
@@ -123,12 +138,27 @@ want_stamp() {
   echo "$SIZE $(cat "$datadir"/{schema,comunas,demo,workload}.sql 2>/dev/null | md5sum | cut -c1-32)"
 }
 
+# 0 loaded, 1 not loaded, 2 could not ask.
 marked() {
-  [ "$(q -d degux -At -c "SELECT to_regclass('degux_demo.loaded') IS NOT NULL" 2>/dev/null)" = t ]
+  local r
+  r=$(q -d degux -At -c "SELECT to_regclass('degux_demo.loaded') IS NOT NULL" 2>/dev/null) || {
+    q -d postgres -At -c "SELECT 1 FROM pg_database WHERE datname = 'degux'" 2>/dev/null |
+      grep -q 1 && return 2
+    return 1
+  }
+  [ "$r" = t ]
 }
 
+# Reloading drops the database under every running test: only when sure.
 loaded() {
-  [ "$(cat "$root/loaded" 2>/dev/null)" = "$(want_stamp)" ] && marked
+  local i rc
+  [ "$(cat "$root/loaded" 2>/dev/null)" = "$(want_stamp)" ] || return 1
+  for ((i = 0; i < 30; i++)); do
+    marked; rc=$?
+    [ $rc -ne 2 ] && return $rc
+    sleep 1
+  done
+  fail "cannot ask the test database whether it is loaded; see $logfile"
 }
 
 load_file() {

@@ -83,17 +83,6 @@ static const struct slow_stmt **index_of(const struct slow_stmt *v, int n)
     return index;
 }
 
-static bool any_reset(const struct slow_stmt **index, int nprev,
-                      const struct slow_stmt *cur, int ncur)
-{
-    for (int i = 0; i < ncur; i++) {
-        const struct slow_stmt *p = find(index, nprev, &cur[i]);
-        if (p && cur[i].has_queryid && went_down(p, &cur[i]))
-            return true;
-    }
-    return false;
-}
-
 int slow_diff(const struct slow_stmt *prev, int nprev,
               const struct slow_stmt *cur, int ncur,
               struct slow_stmt *out, bool *reset)
@@ -101,12 +90,19 @@ int slow_diff(const struct slow_stmt *prev, int nprev,
     const struct slow_stmt **index = index_of(prev, nprev);
     int n = 0;
 
-    *reset = any_reset(index, nprev, cur, ncur);
+    *reset = false;
     for (int i = 0; i < ncur; i++) {
-        const struct slow_stmt *p = *reset ? NULL : find(index, nprev, &cur[i]);
+        const struct slow_stmt *p = find(index, nprev, &cur[i]);
 
         if (!cur[i].has_queryid)
             continue;
+        /* Reset on its own (pg_stat_statements_reset of one queryid, or a
+         * full reset): what it shows now is all since then. The others
+         * keep their difference. */
+        if (p && went_down(p, &cur[i])) {
+            *reset = true;
+            p = NULL;
+        }
         out[n] = cur[i];
         if (p) {
             subtract(&out[n], p);

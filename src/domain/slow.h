@@ -32,8 +32,9 @@ void slow_derive(struct slow_stmt *v, int n);
 
 /* The statements of cur that ran since prev, with calls, times, rows and
  * blocks subtracted (new statements count whole); out has room for ncur.
- * When a counter went down the statistics were reset in between: *reset is
- * set and the rows are cur's own (since the reset). stddev and max cannot
+ * A statement whose counters went down was reset in between (alone, or in
+ * a full reset): its row is cur's own (since the reset) and *reset is set;
+ * the other statements keep their difference. stddev and max cannot
  * be subtracted: they become unknown (-1). Derived fields are filled.
  * Returns the number of rows in out. */
 int slow_diff(const struct slow_stmt *prev, int nprev,

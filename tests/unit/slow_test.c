@@ -90,6 +90,22 @@ static void test_diff_reset(void **state)
     assert_float_equal(out[0].total_ms, 30, 1e-9);
 }
 
+/* Another session resets one statement: the others keep their
+ * difference (the now mode must not start over). */
+static void test_diff_one_statement_reset(void **state)
+{
+    struct slow_stmt prev[2] = { st(1, 10, 100, "a"), st(2, 5, 50, "b") };
+    struct slow_stmt cur[2] = { st(1, 12, 120, "a"), st(2, 1, 10, "b") };
+    struct slow_stmt out[2];
+    bool reset = false;
+
+    (void)state;
+    assert_int_equal(slow_diff(prev, 2, cur, 2, out, &reset), 2);
+    assert_true(reset);
+    assert_int_equal(out[0].calls, 2);     /* a: difference */
+    assert_int_equal(out[1].calls, 1);     /* b: since its own reset */
+}
+
 static void test_diff_hidden_queryid(void **state)
 {
     struct slow_stmt cur[1] = { st(0, 3, 30, "<insufficient privilege>") };
@@ -246,6 +262,7 @@ int main(void)
         cmocka_unit_test(test_diff_new_and_changed),
         cmocka_unit_test(test_diff_other_user_is_other_statement),
         cmocka_unit_test(test_diff_reset),
+        cmocka_unit_test(test_diff_one_statement_reset),
         cmocka_unit_test(test_diff_hidden_queryid),
         cmocka_unit_test(test_classify),
         cmocka_unit_test(test_sort),

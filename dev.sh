@@ -10,7 +10,7 @@ packages=(build-essential autoconf automake autopoint gettext pkg-config
   libncurses-dev libpq-dev libreadline-dev zlib1g-dev libinih-dev
   libjansson-dev libcmocka-dev postgresql-15 postgresql-15-postgis-3
   postgresql-client-15 tmux locales)
-test_packages=(clang libclang-rt-14-dev groff-base jq hyperfine)
+test_packages=(clang libclang-rt-14-dev groff-base jq hyperfine cppcheck)
 
 as_root() {
   if [ "$(id -u)" = 0 ]; then "$@"; else sudo "$@"; fi

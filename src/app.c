@@ -43,7 +43,8 @@ static struct {
     int npanes, current;
     struct cmdline *cmd;
     char *message, *last_error;
-    bool message_error, dirty, help, bench_exit;
+    bool message_error, dirty, help, bench_exit, cancelling;
+    int message_timer, last_error_timer;
     int help_scroll, help_lines;
     int spinner_timer;
     unsigned spinner;
@@ -54,16 +55,52 @@ static struct {
 
 /* ---- messages ---------------------------------------------------------- */
 
+/* A message stays until the next key or for a while; the status bar's
+ * last error for a minute, so an old one is never taken for news. */
+#define MESSAGE_MS 8000
+#define ERROR_MESSAGE_MS 20000
+#define LAST_ERROR_MS 60000
+
+static void clear_message(void)
+{
+    if (app.message_timer)
+        loop_timer_cancel(app.message_timer);
+    app.message_timer = 0;
+    free(app.message);
+    app.message = NULL;
+    app.cancelling = false;
+    app.dirty = true;
+}
+
+static void on_message_expired(void *arg)
+{
+    app.message_timer = 0;
+    clear_message();
+}
+
+static void on_last_error_expired(void *arg)
+{
+    app.last_error_timer = 0;
+    free(app.last_error);
+    app.last_error = NULL;
+    app.dirty = true;
+}
+
 static void set_message(bool error, const char *fmt, va_list ap)
 {
-    free(app.message);
+    clear_message();
     app.message = xvasprintf(fmt, ap);
     app.message_error = error;
+    app.message_timer = loop_timer_add(error ? ERROR_MESSAGE_MS : MESSAGE_MS,
+                                       false, on_message_expired, NULL);
     if (error) {
         free(app.last_error);
         app.last_error = xstrdup(app.message);
+        if (app.last_error_timer)
+            loop_timer_cancel(app.last_error_timer);
+        app.last_error_timer = loop_timer_add(LAST_ERROR_MS, false,
+                                              on_last_error_expired, NULL);
     }
-    app.dirty = true;
 }
 
 void app_message(const char *fmt, ...)
@@ -215,8 +252,10 @@ static void act_prev(struct pane *p)
 
 static void act_cancel(struct pane *p)
 {
-    if (db_cancel(app.db))
+    if (db_cancel(app.db)) {
         app_message("%s", _("Cancelling…"));
+        app.cancelling = true;
+    }
 }
 
 static void act_suspend(struct pane *p)
@@ -553,13 +592,12 @@ static void app_key(int key)
         on_mouse();
         return;
     }
+    clear_message();
     if (pane_editing()) {
         if (!p->ops->key(p, key) && key == KEY_CTRL('z'))
             act_suspend(p);
         return;
     }
-    free(app.message);
-    app.message = NULL;
     if (p && (try_binding(p->ops->keys, key, p) ||
               (p->ops->key && p->ops->key(p, key))))
         return;
@@ -780,6 +818,13 @@ static void on_spin(void *arg)
 static void on_db_change(void *arg)
 {
     bool running = db_running(app.db) != NULL;
+    char *alert = db_take_alert(app.db);
+
+    if (alert)
+        app_error("%s", alert);
+    free(alert);
+    if (!running && app.cancelling)
+        clear_message();
 
     if (running && !app.spinner_timer)
         app.spinner_timer = loop_timer_add(100, true, on_spin, NULL);
@@ -805,7 +850,7 @@ static void init_panes(struct db *db)
 {
     const struct pane_ops *const *ops = pane_registry();
 
-    for (int i = 0; ops[i] && i < PANE_MAX; i++)
+    for (int i = 0; i < PANE_MAX && ops[i]; i++)
         app.panes[app.npanes++] = (struct pane){ ops[i], db, NULL, false };
 }
 

@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "app.h"
 #include "core/config.h"
@@ -107,7 +108,9 @@ static void usage(FILE *out)
             "                           check every referencial, print "
             "the findings\n"
             "  report moderation        counts per review status and "
-            "per rule\n\n"), out);
+            "per rule;\n"
+            "                           exit 0 no failing row, 1 failing "
+            "rows, 2 error\n\n"), out);
     fputs(_("Search:\n"
             "  search referenciales|property|listing [--comuna C] "
             "[--region R]\n"
@@ -234,7 +237,15 @@ static char *demo_conninfo(const struct options *o, const struct config *cfg,
         .size = o->demo_size ? o->demo_size : cfg->demo_size, .quiet = false,
     };
 
-    return demo_ensure(&d, err);
+    char *ci = demo_ensure(&d, err), *merr = NULL;
+
+    /* The showroom opens with the console's schema; a failure is said on
+     * stderr (stdout may be a report's JSON) and the demo still opens. */
+    if (ci && !migrate_demo_once(ci, &merr))
+        fprintf(stderr, _("degux-console: the demo's console schema: %s\n"),
+                merr ? merr : "");
+    free(merr);
+    return ci;
 }
 
 /* conninfo for libpq (caller frees) and the Prisma schema, or NULL. */
@@ -259,6 +270,9 @@ static char *resolve_target(const struct options *o, const struct config *cfg,
     return conninfo_normalize(arg, schema, err);
 }
 
+/* `search ...`, parsed before connecting (src/search_cli.c). */
+static struct search_cli *search_cmd;
+
 static struct db *connect_or_explain(const struct options *o,
                                      const struct config *cfg, char **err)
 {
@@ -272,13 +286,21 @@ static struct db *connect_or_explain(const struct options *o,
     db = db_connect(ci, schema, cfg->statement_timeout_ms, write, err);
     free(ci);
     free(schema);
+    /* Without a screen, what the session has to say goes to stderr. */
+    if (db && (o->nargs > 0 || search_cmd)) {
+        char *alert = db_take_alert(db);
+
+        if (alert)
+            fprintf(stderr, "degux-console: %s\n", alert);
+        free(alert);
+    }
     return db;
 }
 
 /* The resolved conninfo, for psql and scripts (the demo's, typically). */
 static int print_conninfo(const struct options *o, const struct config *cfg)
 {
-    char *schema = NULL, *err = NULL;
+    char *schema = NULL, *err = NULL, *shown;
     bool write = false;
     char *ci = resolve_target(o, cfg, &schema, &write, &err);
 
@@ -287,7 +309,13 @@ static int print_conninfo(const struct options *o, const struct config *cfg)
         free(err);
         return 2;
     }
-    puts(ci);
+    shown = conninfo_effective(ci);
+    puts(shown ? shown : ci);
+    if (!*(shown ? shown : ci))
+        fprintf(stderr, "%s\n", _("degux-console: nothing is set: libpq's "
+                                   "defaults apply (local socket, port 5432, "
+                                   "your user name as user and database)"));
+    free(shown);
     free(ci);
     free(schema);
     return 0;
@@ -386,9 +414,6 @@ static int run_tool(const struct options *o, const struct config *cfg)
     return rc;
 }
 
-/* `search ...`, parsed before connecting (src/search_cli.c). */
-static struct search_cli *search_cmd;
-
 static int run_search(const struct options *o, const struct config *cfg)
 {
     char *err = NULL;
@@ -464,6 +489,37 @@ static int run(const struct options *o, struct config *cfg)
     return rc;
 }
 
+#ifdef ENABLE_NLS
+/* Where the catalogues are: DEGUX_LOCALEDIR when set (tests), LOCALEDIR
+ * once installed, else the locale folder `make` lays out next to the
+ * binary, so a build tree speaks Spanish without installing. */
+static char *locale_dir(void)
+{
+    const char *env = getenv("DEGUX_LOCALEDIR");
+    char *probe, exe[4096], *slash, *dir;
+    ssize_t n;
+    bool installed;
+
+    if (env && *env)
+        return xstrdup(env);
+    probe = xasprintf("%s/es/LC_MESSAGES/%s.mo", LOCALEDIR, PACKAGE);
+    installed = access(probe, R_OK) == 0;
+    free(probe);
+    n = installed ? -1 : readlink("/proc/self/exe", exe, sizeof exe - 1);
+    if (n <= 0)
+        return xstrdup(LOCALEDIR);
+    exe[n] = 0;
+    slash = strrchr(exe, '/');
+    if (slash)
+        *slash = 0;
+    dir = xasprintf("%s/locale", exe);
+    if (access(dir, X_OK) == 0)
+        return dir;
+    free(dir);
+    return xstrdup(LOCALEDIR);
+}
+#endif
+
 int main(int argc, char **argv)
 {
     struct options o = { 0 };
@@ -476,9 +532,11 @@ int main(int argc, char **argv)
     /* Numbers in reports and SQL parameters always use a decimal point. */
     setlocale(LC_NUMERIC, "C");
 #ifdef ENABLE_NLS
-    /* DEGUX_LOCALEDIR: catalogues of an uninstalled build (tests). */
-    bindtextdomain(PACKAGE, getenv("DEGUX_LOCALEDIR") ? getenv("DEGUX_LOCALEDIR")
-                                                       : LOCALEDIR);
+    {
+        char *dir = locale_dir();
+        bindtextdomain(PACKAGE, dir);
+        free(dir);
+    }
     bind_textdomain_codeset(PACKAGE, "UTF-8");
     textdomain(PACKAGE);
 #endif

@@ -273,7 +273,8 @@ static bool step_body(PGconn *c, const struct migration *m, bool up,
 }
 
 static bool step_run(PGconn *c, const struct plan *p,
-                     const struct migration *m, bool up, char **err)
+                     const struct migration *m, bool up, bool quiet,
+                     char **err)
 {
     char *path = migration_path(p, m, up ? "up" : "down");
     char *text = read_file(path, err);
@@ -281,7 +282,7 @@ static bool step_run(PGconn *c, const struct plan *p,
 
     ok = ok && step_body(c, m, up, text, err) &&
          run_simple(c, "COMMIT", err);
-    if (ok)
+    if (ok && !quiet)
         printf(up ? _("applied %04d_%s\n") : _("reverted %04d_%s\n"),
                m->version, m->name);
     else if (*err && PQtransactionStatus(c) != PQTRANS_IDLE)
@@ -313,10 +314,13 @@ static int command_status(const struct plan *p, bool json)
     for (size_t i = 0; i < p->n; i++) {
         const struct migration *m = &p->m[i];
         char v[16];
-        const char *state = m->applied_at ? (m->has_file ? "applied"
-                                                         : "applied, no file")
-                                          : "pending";
-        const char *row[] = { v, m->name, state, m->applied_at };
+        /* JSON keeps the stable English state; text shows it translated */
+        const char *state = m->applied_at ? (m->has_file ? N_("applied")
+                                                         : N_("applied, no "
+                                                              "file"))
+                                          : N_("pending");
+        const char *row[] = { v, m->name, json ? state : _(state),
+                              m->applied_at };
 
         snprintf(v, sizeof v, "%d", m->version);
         pending += !m->applied_at;
@@ -333,7 +337,7 @@ static int command_up(PGconn *c, const struct plan *p, char **err)
     for (size_t i = 0; i < p->n; i++) {
         if (p->m[i].applied_at)
             continue;
-        if (!step_run(c, p, &p->m[i], true, err))
+        if (!step_run(c, p, &p->m[i], true, false, err))
             return 2;
         applied++;
     }
@@ -351,7 +355,7 @@ static int command_down(PGconn *c, const struct plan *p, char **err)
                                  p->m[i].version, p->dir);
                 return 2;
             }
-            return step_run(c, p, &p->m[i], false, err) ? 0 : 2;
+            return step_run(c, p, &p->m[i], false, false, err) ? 0 : 2;
         }
     printf("%s\n", _("nothing to revert: no migration is applied"));
     return 0;
@@ -411,4 +415,53 @@ bool migrate_schema_present(struct db *db)
     PQclear(res);
     free(err);
     return yes;
+}
+
+/* Every pending migration, printing nothing. */
+static bool apply_quietly(PGconn *c, char **err)
+{
+    struct plan p;
+    bool ok = true;
+
+    if (!plan_load(&p, c, err))
+        return false;
+    for (size_t i = 0; ok && i < p.n; i++)
+        if (!p.m[i].applied_at && p.m[i].has_file)
+            ok = step_run(c, &p, &p.m[i], true, true, err);
+    plan_free(&p);
+    return ok;
+}
+
+static int demo_due(PGconn *c, char **err)
+{
+    PGresult *res = exec_params(c, SQL_MIGRATE_DEMO_DUE, 0, NULL, err);
+    int due;
+
+    if (!res)
+        return -1;
+    due = strcmp(PQgetvalue(res, 0, 0), "t") == 0;
+    PQclear(res);
+    return due;
+}
+
+bool migrate_demo_once(const char *conninfo, char **err)
+{
+    PGconn *c = PQconnectdb(conninfo);
+    int due = 0;
+    bool ok;
+
+    *err = NULL;
+    if (PQstatus(c) != CONNECTION_OK) {
+        *err = xstrdup(PQerrorMessage(c));
+        (*err)[strcspn(*err, "\n")] = '\0';
+        PQfinish(c);
+        return false;
+    }
+    ok = run_simple(c, SQL_MIGRATE_DEMO_LOCK, err) &&
+         (due = demo_due(c, err)) >= 0;
+    if (ok && due)
+        ok = apply_quietly(c, err) && run_simple(c, SQL_MIGRATE_DEMO_MARK,
+                                                 err);
+    PQfinish(c); /* ends the session lock too */
+    return ok;
 }

@@ -20,4 +20,11 @@ char *migrate_dir(void);
 /* Whether the moderation tables exist (0001 applied); false on error. */
 bool migrate_schema_present(struct db *db);
 
+/* --demo: applies every pending migration, printing nothing, the first
+ * time it connects to a freshly loaded demo database (degux_demo.loaded
+ * present), and leaves a marker (degux_demo.console_migrated) so it never
+ * happens again for that load: a later `migrate down` sticks. Connects on
+ * its own with conninfo. False with *err (caller frees) on failure. */
+bool migrate_demo_once(const char *conninfo, char **err);
+
 #endif

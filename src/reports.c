@@ -128,6 +128,7 @@ static void status_connection(struct report *r, struct db *db)
     report_object_end(r);
     report_bool(r, "read_only", _("read-only session"), !db_write_mode(db));
     report_bool(r, "superuser", _("superuser"), in->superuser);
+    report_str(r, "current_schema", _("current schema"), in->current_schema);
     free(target);
 }
 
@@ -184,7 +185,9 @@ int reports_run(const char *kind, struct db *db, const struct config *cfg,
     db_wait_idle(db);
     r = report_new(json, stdout);
     rc = ops->report(&p, r);
-    if (report_finish(r))
+    if (rc == 2 && report_empty(r))
+        report_discard(r);
+    else if (report_finish(r))
         rc = 2;
     if (ops->close)
         ops->close(&p);

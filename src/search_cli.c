@@ -11,6 +11,7 @@
 #include <jansson.h>
 #include <libpq-fe.h>
 
+#include "core/sql.h"
 #include "core/xalloc.h"
 #include "domain/searchq.h"
 #include "i18n.h"
@@ -31,7 +32,8 @@ static bool takes_value(const char *opt)
 {
     static const char *const with[] = {
         "-d", "--dbname", "--config", "--pane", "--demo-size", "--dir",
-        "--table", "--threshold", "--limit", "--now", NULL,
+        "--table", "--threshold", "--limit", "--now", "--comuna",
+        "--as-role", "--as-user", NULL,
     };
 
     for (int i = 0; with[i]; i++)
@@ -343,28 +345,46 @@ static void print_json(const struct search_cli *c, const PGresult *res)
     json_decref(doc);
 }
 
-static void print_sql(const struct searchq *q)
+static void print_sql(const struct search_cli *c, const struct searchq *q)
 {
+    if (!c->all)
+        printf("%s;\n", SQL_SEARCH_SERIAL);
     printf("%s;\n", q->sql);
     for (int i = 0; i < q->nparams; i++)
         printf("-- $%d = %s\n", i + 1, q->params[i]);
+}
+
+/* The rows of the search, or NULL after printing the server's message. */
+static PGresult *fetch(const struct search_cli *c, struct db *db,
+                       const struct searchq *q)
+{
+    PGresult *res = NULL;
+    char *err = NULL;
+
+    if (!c->all && !(res = db_exec_sync(db, SQL_SEARCH_SERIAL, 0, NULL, &err)))
+        goto fail;
+    PQclear(res);
+    res = db_exec_sync(db, q->sql, q->nparams, (const char *const *)q->params,
+                       &err);
+    if (res)
+        return res;
+fail:
+    fprintf(stderr, "degux-console: search: %s\n", err ? err : "");
+    free(err);
+    return NULL;
 }
 
 int search_cli_run(struct search_cli *c, struct db *db)
 {
     struct searchq q;
     PGresult *res;
-    char *err = NULL;
     int rc = 0;
 
     searchq_build(&c->f, c->all ? SEARCHQ_ALL : SEARCHQ_PAGE, &q);
     if (c->out == OUT_SQL) {
-        print_sql(&q);
-    } else if (!(res = db_exec_sync(db, q.sql, q.nparams,
-                                    (const char *const *)q.params, &err))) {
-        fprintf(stderr, "degux-console: search: %s\n", err ? err : "");
-        free(err);
-        rc = 1;
+        print_sql(c, &q);
+    } else if (!(res = fetch(c, db, &q))) {
+        rc = 2; /* as every command: the server refused (see --help) */
     } else {
         if (c->out == OUT_JSON)
             print_json(c, res);
@@ -372,6 +392,8 @@ int search_cli_run(struct search_cli *c, struct db *db)
             print_delimited(res, c->out == OUT_CSV);
         PQclear(res);
     }
+    if (fflush(stdout) != 0 || ferror(stdout))
+        rc = 2;
     searchq_free(&q);
     search_cli_free(c);
     return rc;

@@ -81,8 +81,11 @@ void validate_cli_set_prices(struct validate_ctx *ctx, const PGresult *res)
 
     for (int i = 0; i < n; i++) {
         struct validate_price_stats *p = &st[k];
-        p->comuna = PQgetvalue(res, i, 0);
+        bool country = strcmp(PQgetvalue(res, i, 4), "t") == 0;
+
+        p->comuna = country ? NULL : PQgetvalue(res, i, 0);
         p->n = atol(PQgetvalue(res, i, 2));
+        p->kind = PQgetvalue(res, i, 3);
         if (sscanf(PQgetvalue(res, i, 1), "{%lf,%lf,%lf}", &p->q1,
                    &p->median, &p->q3) == 3)
             k++;
@@ -397,7 +400,8 @@ static bool report_statuses(struct report *r, struct db *db)
     return true;
 }
 
-static void report_rules(struct report *r, const struct scan *s)
+/* Severities are shown translated; JSON keeps the stable English ids. */
+static void report_rules(struct report *r, const struct scan *s, bool json)
 {
     static const char *const keys[] = { "rule", "field", "severity",
                                         "title", "findings" };
@@ -415,9 +419,10 @@ static void report_rules(struct report *r, const struct scan *s)
     report_table_begin(r, "rules", _("rules"), 5, keys, labels, types);
     for (size_t i = 0; i < n; i++) {
         char count[24];
+        const char *sev = validate_severity_name(rules[i].severity);
         const char *row[] = { rules[i].id, rules[i].field,
-                              validate_severity_name(rules[i].severity),
-                              _(rules[i].title), count };
+                              json ? sev : _(sev), _(rules[i].title),
+                              count };
         snprintf(count, sizeof count, "%ld", s->per_rule[i]);
         report_row(r, row);
     }
@@ -431,8 +436,12 @@ int validate_cli_report(struct db *db, bool json)
     bool ok = report_statuses(r, db) && scan_prepare(&s, db, NULL) &&
               scan_run(&s, db);
 
+    int failing;
+
     if (ok)
-        report_rules(r, &s);
+        report_rules(r, &s, json);
+    failing = s.failing > 0;
     scan_free(&s);
-    return report_finish(r) || !ok ? 2 : 0;
+    /* like validate: 1 when a row fails a rule, so cron can tell */
+    return report_finish(r) || !ok ? 2 : failing;
 }

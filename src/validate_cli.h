@@ -18,7 +18,8 @@ enum validate_cli_format { VALIDATE_CLI_TEXT, VALIDATE_CLI_JSON,
 int validate_cli_run(struct db *db, enum validate_cli_format format,
                      const char *comuna);
 
-/* report moderation: 0, or 2 on failure. */
+/* report moderation: 0 when no row fails a rule, 1 when some do, 2 when
+ * the report could not be made. */
 int validate_cli_report(struct db *db, bool json);
 
 /* For the moderation pane, which runs the same statements as jobs: a row

@@ -9,7 +9,7 @@ trap 'rm -rf "$tmp"' EXIT
 n=0 failed=0
 ok() { n=$((n + 1)); if [ "$1" = 0 ]; then echo "ok $n - $2"; else echo "not ok $n - $2"; failed=1; fi; }
 
-echo "1..4"
+echo "1..6"
 
 cd "$src" || exit 1
 missing=$(grep -lE '\b(N?_|P_)\("' $(git ls-files 'src/*.c' 2>/dev/null || find src -name '*.c') |
@@ -34,7 +34,17 @@ if locale -a 2>/dev/null | grep -qi '^es_CL\.utf-\?8$' && [ -x "$bin" ]; then
   out=$(DEGUX_LOCALEDIR="$tmp/locale" LANG=es_CL.UTF-8 LC_ALL= LANGUAGE= "$bin" --help 2>&1)
   echo "$out" | grep -q 'Uso:'
   ok $? "LANG=es_CL.UTF-8 shows Spanish (--help)"
+  # A build tree speaks Spanish without installing or DEGUX_LOCALEDIR: the
+  # catalogue `make` lays out next to the binary, compiled from po/es.po
+  # (the --now text was once missing from a stale po/es.gmo).
+  out=$(env -u DEGUX_LOCALEDIR LANG=es_CL.UTF-8 LC_ALL= LANGUAGE= "$bin" --help 2>&1)
+  echo "$out" | grep -q 'Uso:'
+  ok $? "the build tree's binary speaks Spanish without DEGUX_LOCALEDIR"
+  echo "$out" | grep -q 'solo lo que se ejecute durante'
+  ok $? "--help translates --now=SECONDS"
 else
-  echo "ok 4 # SKIP the es_CL.UTF-8 locale or the binary is missing"
+  for t in 4 5 6; do
+    echo "ok $t # SKIP the es_CL.UTF-8 locale or the binary is missing"
+  done
 fi
 exit $failed

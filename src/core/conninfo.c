@@ -342,3 +342,28 @@ char *conninfo_display(const char *in)
     PQconninfoFree(defs);
     return out;
 }
+
+char *conninfo_effective(const char *in)
+{
+    static const char *const kws[] = { "host", "port", "dbname", "user" };
+    PQconninfoOption *opts = conninfo_parse_input(in), *defs;
+    char *out = xstrdup(in), *next;
+
+    if (!opts) {
+        free(out);
+        return NULL;
+    }
+    defs = PQconndefaults();
+    for (size_t i = 0; i < sizeof kws / sizeof *kws; i++) {
+        const char *v = option_value(defs, kws[i]);
+
+        if (option_value(opts, kws[i]) || !v || !*v)
+            continue;
+        next = conninfo_append(out, kws[i], v);
+        free(out);
+        out = next;
+    }
+    PQconninfoFree(opts);
+    PQconninfoFree(defs);
+    return out;
+}

@@ -31,4 +31,9 @@ bool conninfo_has_password(const char *in);
  * shows as [local:DIR]. Caller frees; NULL when in cannot be parsed. */
 char *conninfo_display(const char *in);
 
+/* in with libpq's defaults (PG* variables) written out for host, port,
+ * dbname and user, never a password: what --print-conninfo shows when the
+ * target comes from the environment. Caller frees; NULL when unparsable. */
+char *conninfo_effective(const char *in);
+
 #endif

@@ -15,6 +15,7 @@
 
 #include "core/loop.h"
 #include "core/sql.h"
+#include "core/sqlscan.h"
 #include "core/xalloc.h"
 #include "i18n.h"
 
@@ -39,6 +40,7 @@ struct db {
     PGTransactionStatusType tx;  /* after the last finished job */
     struct db_info info;
     char *lost_reason, *fatal;
+    char *alert;            /* for the user, once: db_take_alert */
     struct db_job *running, *head, *tail;
     int nqueued, next_id;
     void (*change_fn)(void *);
@@ -179,6 +181,7 @@ struct db_job *db_job_clone(const struct db_job *job)
     struct db_job *c = db_job_new(job->label, job->sql, NULL, NULL);
 
     c->write = job->write;
+    c->once = job->once;
     c->tag = job->tag;
     c->status = job->status;
     c->error = xstrdup(job->error);
@@ -258,6 +261,27 @@ static void mode_reassert(struct db *db)
     queue_push_front(db, set_write_job(db, db->write));
 }
 
+/* Read-only mode holds whatever a statement did: a session turned
+ * read-write behind the console's back (SET or RESET of
+ * default_transaction_read_only, set_config, SESSION CHARACTERISTICS) is
+ * set back at once; the server reports that setting after every
+ * statement. The console's own mode switches are what change it. */
+static void mode_guard(struct db *db, struct db_job *job)
+{
+    const char *ro = PQparameterStatus(db->conn,
+                                       "default_transaction_read_only");
+
+    if (db->write_applied || db->write || !ro || strcmp(ro, "off") != 0 ||
+        strcmp(job->sql, SQL_SET_WRITE) == 0 ||
+        strcmp(job->sql, SQL_SESSION_SETUP) == 0)
+        return;
+    queue_push_front(db, set_write_job(db, false));
+    replace_str(&db->alert,
+                xstrdup(_("Read-only mode: the session was made read-write "
+                          "by a statement and is read-only again (use "
+                          ":write to allow changes)")));
+}
+
 /* Ends a job: done() is called, then the job is freed. Never sends. */
 static void job_finish(struct db *db, struct db_job *job,
                        enum db_job_status status)
@@ -266,8 +290,10 @@ static void job_finish(struct db *db, struct db_job *job,
     job->elapsed_ms = job->started_ms ? loop_now_ms() - job->started_ms : 0;
     if (db->running == job) {
         db->running = NULL;
-        if (db->conn)
+        if (db->conn) {
             db->tx = PQtransactionStatus(db->conn);
+            mode_guard(db, job);
+        }
         mode_reassert(db);
     }
     notify(db);
@@ -512,7 +538,8 @@ static void job_send(struct db *db, struct db_job *job)
 
 static bool job_refused(struct db *db, struct db_job *job)
 {
-    if (!job->write || db->write_applied)
+    if (db->write_applied ||
+        (!job->write && !sqlscan_unlocks_write(job->sql)))
         return false;
     job_fail(db, job, DB_JOB_ERROR, "25006",
              _("Refused: the session is read-only (use :write or --write to "
@@ -816,14 +843,16 @@ static bool job_maybe_ran(const struct db_job *job)
 
 static void job_lost(struct db *db, struct db_job *job, bool in_tx)
 {
-    bool no_resend = in_tx || job->write || job->resent || job->rows > 0;
+    bool no_resend = in_tx || job->write || job->once || job->resent ||
+                     job->rows > 0;
 
     if (job->cancel_requested) {
         job_fail(db, job, DB_JOB_CANCELLED, "57014", _("cancelled"));
     } else if (job_maybe_ran(job) && no_resend) {
         job_fail(db, job, DB_JOB_LOST, "08006",
-                 job->write ? _("The connection was lost while this write "
-                                "ran: whether it committed is unknown")
+                 job->write || (job->once && db->write)
+                     ? _("The connection was lost while this write "
+                         "ran: whether it committed is unknown")
                             : _("The connection was lost while this "
                                 "statement ran: its outcome is unknown"));
     } else if (in_tx) {
@@ -1036,6 +1065,12 @@ static void info_fill(struct db *db, const PGresult *res)
     in->pgss_version = dup_value(res, 3);
     in->pgss_preloaded = strcmp(PQgetvalue(res, 0, 4), "t") == 0;
     in->superuser = strcmp(PQgetvalue(res, 0, 5), "t") == 0;
+    in->current_schema = dup_value(res, 6);
+    if (!in->current_schema && db->schema)
+        replace_str(&db->alert,
+                    xasprintf(_("The schema \"%s\" of the connection "
+                                "(?schema=) does not exist: names must be "
+                                "schema-qualified"), db->schema));
     in->host = xstrdup(PQhost(db->conn));
     in->port = xstrdup(PQport(db->conn));
     in->dbname = xstrdup(PQdb(db->conn));
@@ -1087,7 +1122,7 @@ static bool session_init_sync(struct db *db, char **err)
         return false;
     res = PQexec(db->conn, SQL_SESSION_INFO);
     if (PQresultStatus(res) == PGRES_TUPLES_OK && PQntuples(res) == 1 &&
-        PQnfields(res) == 6)
+        PQnfields(res) == 7)
         info_fill(db, res);
     else
         info_fill_basic(db);
@@ -1149,6 +1184,7 @@ static void info_free(struct db_info *in)
     free(in->server_version_str);
     free(in->postgis_version);
     free(in->pgss_version);
+    free(in->current_schema);
 }
 
 void db_close(struct db *db)
@@ -1171,6 +1207,7 @@ void db_close(struct db *db)
     free(db->timeout);
     free(db->lost_reason);
     free(db->fatal);
+    free(db->alert);
     free(db);
 }
 
@@ -1184,6 +1221,14 @@ const struct db_info *db_info(const struct db *db)
 enum db_state db_state(const struct db *db)
 {
     return db->state;
+}
+
+char *db_take_alert(struct db *db)
+{
+    char *a = db->alert;
+
+    db->alert = NULL;
+    return a;
 }
 
 const char *db_lost_reason(const struct db *db)

@@ -36,6 +36,8 @@ struct db_job {
     char **params;        /* NULL entries are SQL NULL */
     bool write;           /* refused in read-only mode; never re-sent after a
                              lost connection unless provably not sent */
+    bool once;            /* may change something (the user's own
+                             statement): never re-sent once sent */
     bool single_row;      /* stream: on_row per row, result holds no tuples */
     bool background;      /* nobody waits for it (counting rows): Esc leaves
                              it alone, Ctrl-C still cancels it */
@@ -76,6 +78,7 @@ struct db_info {
     char *pgss_version;         /* pg_stat_statements extversion, or NULL */
     bool pgss_preloaded;        /* in shared_preload_libraries */
     bool superuser;
+    char *current_schema;       /* NULL: no schema of the search path exists */
 };
 
 enum db_state {
@@ -87,6 +90,9 @@ enum db_state {
 /* Why the connection was lost or the last reconnection failed (one line),
  * NULL while connected. */
 const char *db_lost_reason(const struct db *db);
+/* A message for the user that the session gave (e.g. read-only mode put
+ * back), once; NULL when none. Caller frees. */
+char *db_take_alert(struct db *db);
 
 /* Connects, blocking (used once before the screen starts and by reports).
  * On failure returns NULL and *err (caller frees) holds a one-line reason.

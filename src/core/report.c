@@ -75,20 +75,42 @@ static size_t utf8_decode(const unsigned char *s, uint32_t *cp)
     return n;
 }
 
-/* A copy that is valid UTF-8 (jansson refuses anything else). With
- * display set, control characters become ^X and *width gets the columns
- * the text takes on a terminal. */
-static char *text_clean(const char *s, bool display, int *width)
+/* How text_clean treats control characters: JSON keeps them (jansson
+ * escapes them), a label or heading shows every one as ^X, a value or a
+ * cell keeps its line breaks (SQL must paste as printed) and expands
+ * tabs. */
+enum clean_mode { CLEAN_JSON, CLEAN_LINE, CLEAN_LINES };
+
+/* Appends the spaces a tab stands for at column w (stops every 8). */
+static char *put_tab(char *o, int *w)
 {
-    char *out = xmalloc(strlen(s) * 3 + 1), *o = out;
-    int w = 0;
+    do {
+        *o++ = ' ';
+    } while (++*w % 8);
+    return o;
+}
+
+/* A copy that is valid UTF-8 (jansson refuses anything else). Outside
+ * JSON, control characters become ^X (but see enum clean_mode) and *width
+ * gets the columns the widest line takes on a terminal. */
+static char *text_clean(const char *s, enum clean_mode mode, int *width)
+{
+    char *out = xmalloc(strlen(s) * 8 + 1), *o = out;
+    bool display = mode != CLEAN_JSON;
+    int w = 0, widest = 0;
 
     for (const unsigned char *p = (const unsigned char *)s; *p;) {
         uint32_t cp;
         size_t n = utf8_decode(p, &cp);
         int cw;
 
-        if (display && (cp < 0x20 || cp == 0x7F)) {
+        if (mode == CLEAN_LINES && cp == '\n') {
+            *o++ = '\n';
+            widest = w > widest ? w : widest;
+            w = 0;
+        } else if (mode == CLEAN_LINES && cp == '\t') {
+            o = put_tab(o, &w);
+        } else if (display && (cp < 0x20 || cp == 0x7F)) {
             *o++ = '^';
             *o++ = (char)(cp ^ 0x40);
             w += 2;
@@ -105,21 +127,29 @@ static char *text_clean(const char *s, bool display, int *width)
     }
     *o = '\0';
     if (width)
-        *width = w;
+        *width = w > widest ? w : widest;
     return out;
 }
 
+/* The widest line of display text (which keeps only its line breaks). */
 static int text_width(const char *s)
 {
     int w;
 
-    free(text_clean(s, true, &w));
+    free(text_clean(s, CLEAN_LINES, &w));
     return w;
 }
 
+/* A label or heading: one line. */
 static char *display(const char *s)
 {
-    return text_clean(s ? s : "-", true, NULL);
+    return text_clean(s ? s : "-", CLEAN_LINE, NULL);
+}
+
+/* A value or a cell: its lines kept. */
+static char *display_lines(const char *s)
+{
+    return text_clean(s ? s : "-", CLEAN_LINES, NULL);
 }
 
 /* ---- creation ------------------------------------------------------------ */
@@ -147,7 +177,7 @@ bool report_json(const struct report *r)
 
 static json_t *json_text(const char *s)
 {
-    char *clean = text_clean(s, false, NULL);
+    char *clean = text_clean(s, CLEAN_JSON, NULL);
     json_t *v = json_string(clean);
 
     free(clean);
@@ -165,7 +195,7 @@ static void json_put(struct report *r, const char *key, json_t *v)
         json_decref(v);
         return;
     }
-    k = text_clean(key, false, NULL);
+    k = text_clean(key, CLEAN_JSON, NULL);
     json_object_set_new(top, k, v);
     free(k);
 }
@@ -249,7 +279,7 @@ void report_str(struct report *r, const char *key, const char *label,
     if (r->json)
         json_put(r, key, value ? json_text(value) : json_null());
     else
-        text_value(r, label, display(value));
+        text_value(r, label, display_lines(value));
 }
 
 void report_int(struct report *r, const char *key, const char *label,
@@ -437,7 +467,7 @@ static char *text_cell(const char *s, enum report_type type)
         return xstrdup(_("yes"));
     if (s && type == REPORT_BOOL && text_is_false(s))
         return xstrdup(_("no"));
-    return display(s);
+    return display_lines(s);
 }
 
 void report_row(struct report *r, const char *const *values)
@@ -487,19 +517,53 @@ static void put_padded(FILE *out, const char *s, int width, bool right)
         fprintf(out, "%s%*s", s, pad > 0 ? pad : 0, "");
 }
 
+/* Line k of a cell (empty past its last line); caller frees. */
+static char *cell_line(const char *s, int k)
+{
+    const char *end;
+
+    for (; k > 0 && s; k--)
+        s = strchr(s, '\n') ? strchr(s, '\n') + 1 : NULL;
+    if (!s)
+        return xstrdup("");
+    end = strchr(s, '\n');
+    return end ? xstrndup(s, (size_t)(end - s)) : xstrdup(s);
+}
+
+static int line_count(const char *s)
+{
+    int n = 1;
+
+    for (; *s; s++)
+        n += *s == '\n';
+    return n;
+}
+
+/* One row: a cell with several lines makes the row as tall, the other
+ * cells blank below their first line, every line in its column. */
 static void print_table_line(FILE *out, const struct table *t, int indent,
                              const int *widths, char *const *cells)
 {
-    fprintf(out, "%*s", indent, "");
-    for (int i = 0; i < t->ncols; i++) {
-        bool right = t->types[i] == REPORT_INT || t->types[i] == REPORT_NUM;
-        bool last = i == t->ncols - 1;
+    int height = 1;
 
-        put_padded(out, cells[i], last && !right ? 0 : widths[i], right);
-        if (!last)
-            fputs("  ", out);
+    for (int i = 0; i < t->ncols; i++)
+        if (line_count(cells[i]) > height)
+            height = line_count(cells[i]);
+    for (int k = 0; k < height; k++) {
+        fprintf(out, "%*s", indent, "");
+        for (int i = 0; i < t->ncols; i++) {
+            bool right = t->types[i] == REPORT_INT ||
+                         t->types[i] == REPORT_NUM;
+            bool last = i == t->ncols - 1;
+            char *line = cell_line(cells[i], k);
+
+            put_padded(out, line, last && !right ? 0 : widths[i], right);
+            free(line);
+            if (!last)
+                fputs("  ", out);
+        }
+        fputc('\n', out);
     }
-    fputc('\n', out);
 }
 
 static void print_table(FILE *out, const struct table *t, int indent)
@@ -548,6 +612,25 @@ static int value_column(const struct report *r, int first)
     return col;
 }
 
+/* A value of several lines (DDL, fix SQL) starts below its label, each
+ * line indented, so that it pastes as written. */
+static void print_value(FILE *out, const struct item *it, int column)
+{
+    const char *s = it->value, *nl;
+
+    if (!strchr(s, '\n')) {
+        put_padded(out, "", column - it->indent - text_width(it->label) - 1,
+                   false);
+        fputs(s, out);
+        return;
+    }
+    for (; s; s = nl ? nl + 1 : NULL) {
+        nl = strchr(s, '\n');
+        fprintf(out, "\n%*s%.*s", it->indent + 4, "",
+                nl ? (int)(nl - s) : (int)strlen(s), s);
+    }
+}
+
 static void print_item(struct report *r, int i, int *column)
 {
     const struct item *it = &r->items[i];
@@ -569,9 +652,7 @@ static void print_item(struct report *r, int i, int *column)
     fprintf(out, "%*s%s", it->indent, "", it->label);
     if (it->kind == ITEM_VALUE) {
         fputc(':', out);
-        put_padded(out, "", *column - it->indent - text_width(it->label) - 1,
-                   false);
-        fputs(it->value, out);
+        print_value(out, it, *column);
     } else if (it->kind == ITEM_OBJECT) {
         fputc(':', out);
     }
@@ -622,4 +703,15 @@ int report_finish(struct report *r)
     failed = fflush(r->out) != 0 || ferror(r->out) || failed;
     report_free(r);
     return failed ? 2 : 0;
+}
+
+bool report_empty(const struct report *r)
+{
+    return r->json ? json_object_size(r->stack[0]) == 0 : r->nitems == 0;
+}
+
+void report_discard(struct report *r)
+{
+    report_table_end(r);
+    report_free(r);
 }

@@ -51,4 +51,11 @@ void report_table_end(struct report *r);
  * output could not be written. */
 int report_finish(struct report *r);
 
+/* Nothing was added yet. */
+bool report_empty(const struct report *r);
+
+/* Frees without printing: a report that failed before writing anything
+ * prints nothing on stdout (its message went to stderr). */
+void report_discard(struct report *r);
+
 #endif

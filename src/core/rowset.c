@@ -6,6 +6,7 @@
 
 #include "core/rowset.h"
 
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -43,6 +44,7 @@ struct rowset {
     double t0, elapsed_ms;
 
     char cursor[32];
+    int cursor_slot;        /* in cursors_used, or -1 */
     size_t prefix_len;      /* of "DECLARE ... FOR " before the user's sql */
     bool owned;             /* we sent BEGIN: COMMIT is ours */
     bool savepoint;         /* inside the user's transaction */
@@ -70,7 +72,27 @@ struct rowset {
     bool closing;
 };
 
-static int cursor_counter;
+/* Cursor names are reused (the lowest free number), so that
+ * pg_stat_statements keeps one FETCH entry instead of one per result. */
+static uint64_t cursors_used;
+static int cursor_counter = 64;
+
+static void cursor_name(struct rowset *rs)
+{
+    int slot = 0;
+
+    while (slot < 64 && (cursors_used >> slot & 1))
+        slot++;
+    if (slot < 64) {
+        cursors_used |= UINT64_C(1) << slot;
+        rs->cursor_slot = slot;
+        snprintf(rs->cursor, sizeof rs->cursor, "degux_c%d", slot + 1);
+    } else {
+        rs->cursor_slot = -1;
+        snprintf(rs->cursor, sizeof rs->cursor, "degux_c%d",
+                 ++cursor_counter);
+    }
+}
 
 static bool step_is_cursor_work(int step)
 {
@@ -102,6 +124,9 @@ static void live_remove(struct rowset *rs, const struct db_job *job)
 
 static void rs_free(struct rowset *rs)
 {
+    /* Freed after its CLOSE or COMMIT: the name is free on the server. */
+    if (rs->cursor_slot >= 0)
+        cursors_used &= ~(UINT64_C(1) << rs->cursor_slot);
     db_tx_holder_clear(rs->db, rs);
     for (int i = 0; i < CACHE_PAGES; i++)
         PQclear(rs->pages[i].res);
@@ -256,7 +281,13 @@ static void rs_end_cursor(struct rowset *rs)
 
 static void rs_start_plain(struct rowset *rs)
 {
-    add_params(rs, rs_submit(rs, STEP_PLAIN, _("Statement"), rs->sql, NULL));
+    struct db_job *job = rs_job(rs, STEP_PLAIN, _("Statement"), rs->sql,
+                                NULL);
+
+    /* Whatever it does, it is not done twice behind the user's back. */
+    job->once = true;
+    add_params(rs, job);
+    db_submit(rs->db, job);
 }
 
 static void plain_done(struct rowset *rs, struct db_job *job)
@@ -471,7 +502,7 @@ static void rs_start_cursor(struct rowset *rs)
 {
     char *declare;
 
-    snprintf(rs->cursor, sizeof rs->cursor, "degux_c%d", ++cursor_counter);
+    cursor_name(rs);
     declare = xasprintf("DECLARE %s SCROLL CURSOR FOR ", rs->cursor);
     rs->prefix_len = strlen(declare);
     rs_submit(rs, STEP_BEGIN, _("Query"), "BEGIN", begin_needed);
@@ -689,6 +720,7 @@ struct rowset *rowset_open_params(struct db *db, const char *sql, int nparams,
     rs->fn = fn;
     rs->arg = arg;
     rs->status = ROWSET_RUNNING;
+    rs->cursor_slot = -1;
     rs->total = -1;
     rs->pos = -1;
     for (int i = 0; i < CACHE_PAGES; i++)

@@ -25,7 +25,9 @@ const char SQL_SESSION_INFO[] =
     " coalesce('pg_stat_statements' = ANY (string_to_array(replace("
     "   (SELECT setting FROM pg_settings"
     "     WHERE name = 'shared_preload_libraries'), ' ', ''), ',')), false),"
-    " (SELECT rolsuper FROM pg_roles WHERE rolname = current_user)";
+    " (SELECT rolsuper FROM pg_roles WHERE rolname = current_user),"
+    /* NULL when no schema of the search path exists (a wrong ?schema=). */
+    " current_schema()";
 
 /* $1 'on' (read-only) or 'off' (write). */
 const char SQL_SET_WRITE[] =
@@ -197,7 +199,17 @@ const char SQL_SCHEMA_RELATIONS[] =
     "WHERE rw.ev_class = c.oid AND t.oid <> c.oid AND t.relrowsecurity), "
     "ds.description, pg_get_userbyid(c.relowner), "
     "CASE WHEN c.relkind IN ('v', 'm') "
-    "THEN pg_get_viewdef(c.oid, true) END "
+    "THEN pg_get_viewdef(c.oid, true) END, "
+    "(SELECT 'SERVER ' || quote_ident(fs.srvname) || coalesce(' OPTIONS (' "
+    "|| (SELECT string_agg(quote_ident(o.option_name) || ' ' || "
+    "quote_literal(o.option_value), ', ') "
+    "FROM pg_options_to_table(ft.ftoptions) o) || ')', '') "
+    "FROM pg_foreign_table ft JOIN pg_foreign_server fs "
+    "ON fs.oid = ft.ftserver WHERE ft.ftrelid = c.oid), "
+    /* Column statistics exist: ANALYZE ran, whatever a restart did to the
+     * counters behind the last-analyze times. */
+    "c.relkind IN ('r', 'p', 'm') AND EXISTS (SELECT 1 FROM pg_stats st "
+    "WHERE st.schemaname = n.nspname AND st.tablename = c.relname) "
     "FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace "
     "LEFT JOIN pg_class t ON t.oid = c.reltoastrelid "
     "LEFT JOIN pg_description ds ON ds.objoid = c.oid "
@@ -209,6 +221,32 @@ const char SQL_SCHEMA_RELATIONS[] =
     "WHERE c.relkind IN ('r', 'p', 'v', 'm', 'S', 'f') AND " SCHEMA_USER_NS
     SCHEMA_NOT_EXT("pg_class", "c.oid")
     " ORDER BY 1, 2";
+
+/* What the rows of each untyped geometry column hold: the one geometry
+ * type and the one SRID of a bounded sample (NULL when they differ or the
+ * column is empty), for the advisor's typed-column fix. The sample is
+ * dynamic SQL, so query_to_xml runs it; PostGIS's functions are qualified
+ * with the geometry type's schema, which need not be on the search_path. */
+const char SQL_SCHEMA_GEOMETRY[] =
+    "SELECT n.nspname, c.relname, a.attname, "
+    "(xpath('/row/t/text()', x))[1]::text, "
+    "(xpath('/row/s/text()', x))[1]::text "
+    "FROM pg_attribute a JOIN pg_class c ON c.oid = a.attrelid "
+    "JOIN pg_namespace n ON n.oid = c.relnamespace "
+    "JOIN pg_type ty ON ty.oid = a.atttypid "
+    "JOIN pg_namespace tn ON tn.oid = ty.typnamespace "
+    "CROSS JOIN LATERAL query_to_xml(format("
+    "'SELECT CASE WHEN count(DISTINCT %1$I.geometrytype(g)) = 1 "
+    "THEN min(%1$I.geometrytype(g)) END AS t, "
+    "CASE WHEN count(DISTINCT %1$I.st_srid(g)) = 1 "
+    "THEN min(%1$I.st_srid(g)) END AS s FROM (SELECT %2$I AS g "
+    "FROM %3$I.%4$I WHERE %2$I IS NOT NULL LIMIT 1000) q', "
+    "tn.nspname, a.attname, n.nspname, c.relname), false, true, '') x "
+    "WHERE ty.typname = 'geometry' AND a.atttypmod = -1 AND a.attnum > 0 "
+    "AND NOT a.attisdropped AND c.relkind IN ('r', 'p', 'm') "
+    "AND has_table_privilege(c.oid, 'SELECT') AND " SCHEMA_USER_NS
+    SCHEMA_NOT_EXT("pg_class", "c.oid")
+    " ORDER BY 1, 2, 3";
 
 /* Exact sizes (opens every file: sent last, after the tree is drawn):
  * table = main fork, toast = the TOAST table with its index. */
@@ -432,6 +470,19 @@ const char SQL_MIGRATE_REVIEW_EXISTS[] =
  * arbitrary constant of this program). */
 const char SQL_MIGRATE_LOCK[] = "SELECT pg_advisory_xact_lock(73051170)";
 
+/* The demo gets the console's schema once, right after its first load:
+ * a marker in the demo's own schema says it was done (so a later
+ * `migrate down` sticks), taken under a session lock on the same key. */
+const char SQL_MIGRATE_DEMO_LOCK[] = "SELECT pg_advisory_lock(73051170)";
+const char SQL_MIGRATE_DEMO_DUE[] =
+    "SELECT to_regclass('degux_demo.loaded') IS NOT NULL"
+    " AND to_regclass('degux_demo.console_migrated') IS NULL";
+/* DDL: cannot be PREPAREd, so not in sql_all. */
+const char SQL_MIGRATE_DEMO_MARK[] =
+    "CREATE TABLE IF NOT EXISTS degux_demo.console_migrated"
+    " (migrated_at timestamptz NOT NULL DEFAULT now());"
+    " INSERT INTO degux_demo.console_migrated DEFAULT VALUES";
+
 const char SQL_MIGRATE_APPLIED[] =
     "SELECT version, name,"
     " to_char(applied_at, 'YYYY-MM-DD HH24:MI:SS TZ')"
@@ -460,13 +511,18 @@ const char SQL_VALIDATE_TODAY[] =
 const char SQL_VALIDATE_CBRS[] =
     "SELECT nombre FROM conservadores WHERE nombre IS NOT NULL";
 
+/* Quartiles per (comuna, kind of property) and per kind in the whole
+ * country (comuna NULL, last column true): the kind is the predio's first
+ * word, as validate_property_kind() reads it. */
 const char SQL_VALIDATE_PRICES[] =
     "SELECT comuna,"
     " percentile_cont(ARRAY[0.25, 0.5, 0.75]) WITHIN GROUP"
     "  (ORDER BY monto::float8 / superficie),"
-    " count(*)"
-    " FROM referenciales WHERE monto > 0 AND superficie > 0"
-    " GROUP BY comuna";
+    " count(*), kind, grouping(comuna) = 1"
+    " FROM (SELECT comuna, monto, superficie,"
+    "  coalesce(lower(substring(predio FROM '[A-Za-z]+')), '') AS kind"
+    "  FROM referenciales WHERE monto > 0 AND superficie > 0) r"
+    " GROUP BY GROUPING SETS ((comuna, kind), (kind))";
 
 /* geom may be an untyped geometry column: ST_X of anything but a point
  * would fail the whole scan, so other shapes read as no geom. The
@@ -507,18 +563,30 @@ const char SQL_MODERATION_STATUS[] =
 
 /* The moderation pane's queue: never reviewed, marked pending, or changed
  * since the review, oldest first; $1 true keeps scraped rows (no user)
- * only, $2 one comuna as stored (NULL: all). The 200 rows are chosen
- * first and only theirs get the other columns; their duplicates are
- * counted in one pass over the table (a count per row would read a whole
- * comuna 200 times: 2 s at 1,000,000 rows). */
+ * only, $2 one comuna as stored (NULL: all), $3 one creator by "User" id,
+ * e-mail or name (ILIKE: % works; NULL: all); $4, $5 the ("createdAt", id)
+ * of the last card already loaded (NULL: from the start), $6 how many.
+ * The page is a keyset, so a later page costs what the first does. The
+ * rows are chosen first and only theirs get the other columns; their
+ * duplicates are counted in one pass over the table (a count per row would
+ * read a whole comuna 200 times: 2 s at 1,000,000 rows). */
+/* Every spelling of comuna in the table: the moderation filter keeps
+ * those that name the comuna asked for (validate_comuna_selects). */
+const char SQL_MODERATION_COMUNAS[] =
+    "SELECT DISTINCT comuna FROM referenciales";
+
 const char SQL_MODERATION_QUEUE[] =
     "WITH k AS (SELECT q.id, q.\"createdAt\" FROM referenciales q"
     "  LEFT JOIN degux_console.review w ON w.referencial_id = q.id"
     "  WHERE (w.referencial_id IS NULL OR w.status = 'pending'"
     "   OR w.row_updated_at IS DISTINCT FROM q.\"updatedAt\")"
     "  AND ($1::bool IS NOT TRUE OR q.\"userId\" IS NULL)"
-    "  AND ($2::text IS NULL OR q.comuna = $2)"
-    "  ORDER BY q.\"createdAt\", q.id LIMIT 200),"
+    "  AND ($2::text[] IS NULL OR q.comuna = ANY($2::text[]))"
+    "  AND ($3::text IS NULL OR q.\"userId\" IN (SELECT u.id FROM \"User\" u"
+    "   WHERE u.id = $3 OR lower(u.email) = lower($3) OR u.name ILIKE $3))"
+    "  AND ($4::text IS NULL"
+    "   OR (q.\"createdAt\", q.id) > ($4::timestamp(3), $5::text))"
+    "  ORDER BY q.\"createdAt\", q.id LIMIT $6::int),"
     " dup AS (SELECT d.cbr, d.fojas, d.numero, d.anio, count(*) AS n"
     "  FROM referenciales d WHERE (d.cbr, d.fojas, d.numero, d.anio) IN"
     "   (SELECT p.cbr, p.fojas, p.numero, p.anio FROM k"
@@ -531,71 +599,168 @@ const char SQL_MODERATION_QUEUE[] =
     " CASE WHEN GeometryType(r.geom) = 'POINT' THEN ST_Y(r.geom) END,"
     " ST_SRID(r.geom), coalesce(dup.n, 1),"
     " r.\"updatedAt\"::text, r.xmin::text, v.status,"
-    " coalesce(v.reviewed_at::text, ''), c.nombre"
+    " coalesce(v.reviewed_at::text, ''), c.nombre,"
+    " u.email, k.\"createdAt\"::text"
     " FROM k JOIN referenciales r ON r.id = k.id"
     " LEFT JOIN dup ON (dup.cbr, dup.fojas, dup.numero, dup.anio)"
     "  = (r.cbr, r.fojas, r.numero, r.anio)"
     " LEFT JOIN degux_console.review v ON v.referencial_id = r.id"
     " LEFT JOIN conservadores c ON c.id = r.\"conservadorId\""
+    " LEFT JOIN \"User\" u ON u.id = r.\"userId\""
     " ORDER BY k.\"createdAt\", k.id";
+
+/* Every moderation write below ends with its audit entry in the CTE aud
+ * and returns that entry's id (no row: nothing was written). The _AL form
+ * also writes a Prisma "AuditLog" row for the moderator "User".id given as
+ * its last parameter, in the same statement and so the same transaction
+ * (only when the table exists: the pane checks first). */
+#define MOD_AUDIT_RETURNING "RETURNING id, referencial_id, action, reason"
+#define MOD_RETURN " SELECT id FROM aud"
+#define MOD_AUDITLOG(n)                                                      \
+    ", al AS (INSERT INTO \"AuditLog\""                                      \
+    "  (id, \"userId\", action, metadata, \"createdAt\")"                    \
+    " SELECT gen_random_uuid()::text, $" #n ", 'moderation.' || aud.action," \
+    "  jsonb_build_object('referencialId', aud.referencial_id,"              \
+    "   'auditId', aud.id, 'reason', aud.reason,"                            \
+    "   'source', 'degux-console'),"                                         \
+    "  (now() AT TIME ZONE 'UTC')::timestamp(3) FROM aud)" MOD_RETURN
 
 /* A decision, in one statement and so one transaction: only if the row
  * still has the "updatedAt" and xmin shown ($2, $3) and its review is the
  * one shown ($8, '' for none) is the review state written ($4 status, $5
  * reason) with the audit entry ($6 action, $7 OS user); else nothing is
  * written and no row comes back. */
-const char SQL_MODERATION_DECIDE[] =
-    "WITH cur AS ("
-    "  SELECT r.id, r.\"updatedAt\" AS upd, r.xmin::text AS x,"
-    "   to_jsonb(r) AS img"
-    "  FROM referenciales r WHERE r.id = $1"
-    "  AND r.\"updatedAt\"::text = $2 AND r.xmin::text = $3 FOR UPDATE),"
-    " old AS (SELECT to_jsonb(v) AS img FROM degux_console.review v"
-    "  WHERE v.referencial_id = $1),"
-    " rev AS ("
-    "  INSERT INTO degux_console.review AS v"
-    "   (referencial_id, status, reason, row_updated_at, row_xmin)"
-    "  SELECT id, $4, nullif($5, ''), upd, x FROM cur"
-    "  ON CONFLICT (referencial_id) DO UPDATE SET status = excluded.status,"
-    "   reason = excluded.reason, reviewer = session_user,"
-    "   reviewed_at = clock_timestamp(),"
-    "   row_updated_at = excluded.row_updated_at,"
-    "   row_xmin = excluded.row_xmin"
-    "  WHERE v.reviewed_at::text = $8"
-    "  RETURNING to_jsonb(v) AS img)"
-    " INSERT INTO degux_console.audit"
-    "  (referencial_id, action, before, after, reason, os_user)"
-    " SELECT cur.id, $6,"
-    "  jsonb_build_object('row', cur.img, 'review', (SELECT img FROM old)),"
-    "  jsonb_build_object('row', cur.img, 'review', rev.img),"
-    "  nullif($5, ''), nullif($7, '')"
-    " FROM cur, rev RETURNING id";
+#define MOD_DECIDE                                                           \
+    "WITH cur AS ("                                                          \
+    "  SELECT r.id, r.\"updatedAt\" AS upd, r.xmin::text AS x,"              \
+    "   to_jsonb(r) AS img"                                                  \
+    "  FROM referenciales r WHERE r.id = $1"                                 \
+    "  AND r.\"updatedAt\"::text = $2 AND r.xmin::text = $3 FOR UPDATE),"    \
+    " old AS (SELECT to_jsonb(v) AS img FROM degux_console.review v"         \
+    "  WHERE v.referencial_id = $1),"                                        \
+    " rev AS ("                                                              \
+    "  INSERT INTO degux_console.review AS v"                                \
+    "   (referencial_id, status, reason, row_updated_at, row_xmin)"          \
+    "  SELECT id, $4, nullif($5, ''), upd, x FROM cur"                       \
+    "  ON CONFLICT (referencial_id) DO UPDATE SET status = excluded.status," \
+    "   reason = excluded.reason, reviewer = session_user,"                  \
+    "   reviewed_at = clock_timestamp(),"                                    \
+    "   row_updated_at = excluded.row_updated_at,"                           \
+    "   row_xmin = excluded.row_xmin"                                        \
+    "  WHERE v.reviewed_at::text = $8"                                       \
+    "  RETURNING to_jsonb(v) AS img),"                                       \
+    " aud AS (INSERT INTO degux_console.audit"                               \
+    "  (referencial_id, action, before, after, reason, os_user)"             \
+    "  SELECT cur.id, $6,"                                                   \
+    "  jsonb_build_object('row', cur.img, 'review', (SELECT img FROM old))," \
+    "  jsonb_build_object('row', cur.img, 'review', rev.img),"               \
+    "  nullif($5, ''), nullif($7, '')"                                       \
+    "  FROM cur, rev " MOD_AUDIT_RETURNING ")"
+const char SQL_MODERATION_DECIDE[] = MOD_DECIDE MOD_RETURN;
+const char SQL_MODERATION_DECIDE_AL[] = MOD_DECIDE MOD_AUDITLOG(9);
 
 /* A fix of the row itself ($4: swap lat and lng, comuna $5, or geom from
  * lat/lng), under the same check as a decision, setting "updatedAt" (UTC,
  * as Prisma writes it) and writing the audit entry with both images. */
-const char SQL_MODERATION_FIX[] =
-    "WITH cur AS ("
-    "  SELECT r.id, to_jsonb(r) AS img FROM referenciales r"
-    "  WHERE r.id = $1 AND r.\"updatedAt\"::text = $2"
-    "  AND r.xmin::text = $3 FOR UPDATE),"
-    " upd AS ("
-    "  UPDATE referenciales r SET"
-    "   lat = CASE WHEN $4 = 'swap' THEN r.lng ELSE r.lat END,"
-    "   lng = CASE WHEN $4 = 'swap' THEN r.lat ELSE r.lng END,"
-    "   geom = CASE WHEN $4 = 'swap'"
-    "     THEN ST_SetSRID(ST_MakePoint(r.lat, r.lng), 4326)"
-    "    WHEN $4 = 'geom' THEN ST_SetSRID(ST_MakePoint(r.lng, r.lat), 4326)"
-    "    ELSE r.geom END,"
-    "   comuna = CASE WHEN $4 = 'comuna' THEN $5 ELSE r.comuna END,"
-    "   \"updatedAt\" = (now() AT TIME ZONE 'UTC')::timestamp(3)"
-    "  FROM cur WHERE r.id = cur.id"
-    "  RETURNING r.id, to_jsonb(r) AS img)"
-    " INSERT INTO degux_console.audit"
-    "  (referencial_id, action, before, after, reason, os_user)"
-    " SELECT upd.id, 'edit', jsonb_build_object('row', cur.img),"
-    "  jsonb_build_object('row', upd.img), $4, nullif($6, '')"
-    " FROM cur JOIN upd ON upd.id = cur.id RETURNING id";
+#define MOD_FIX                                                              \
+    "WITH cur AS ("                                                          \
+    "  SELECT r.id, to_jsonb(r) AS img FROM referenciales r"                 \
+    "  WHERE r.id = $1 AND r.\"updatedAt\"::text = $2"                       \
+    "  AND r.xmin::text = $3 FOR UPDATE),"                                   \
+    " upd AS ("                                                              \
+    "  UPDATE referenciales r SET"                                           \
+    "   lat = CASE WHEN $4 = 'swap' THEN r.lng ELSE r.lat END,"              \
+    "   lng = CASE WHEN $4 = 'swap' THEN r.lat ELSE r.lng END,"              \
+    "   geom = CASE WHEN $4 = 'swap'"                                        \
+    "     THEN ST_SetSRID(ST_MakePoint(r.lat, r.lng), 4326)"                 \
+    "    WHEN $4 = 'geom' THEN ST_SetSRID(ST_MakePoint(r.lng, r.lat), 4326)" \
+    "    ELSE r.geom END,"                                                   \
+    "   comuna = CASE WHEN $4 = 'comuna' THEN $5 ELSE r.comuna END,"         \
+    "   \"updatedAt\" = (now() AT TIME ZONE 'UTC')::timestamp(3)"            \
+    "  FROM cur WHERE r.id = cur.id"                                         \
+    "  RETURNING r.id, to_jsonb(r) AS img),"                                 \
+    " aud AS (INSERT INTO degux_console.audit"                               \
+    "  (referencial_id, action, before, after, reason, os_user)"             \
+    "  SELECT upd.id, 'edit', jsonb_build_object('row', cur.img),"           \
+    "  jsonb_build_object('row', upd.img), $4, nullif($6, '')"               \
+    "  FROM cur JOIN upd ON upd.id = cur.id " MOD_AUDIT_RETURNING ")"
+const char SQL_MODERATION_FIX[] = MOD_FIX MOD_RETURN;
+const char SQL_MODERATION_FIX_AL[] = MOD_FIX MOD_AUDITLOG(7);
+
+/* The columns the pane may edit, and how they are put back from an image
+ * (b) by an undo. */
+#define MOD_EDITABLE                                                         \
+    "'rol', 'fojas', 'numero', 'anio', 'cbr', 'comprador', 'vendedor',"      \
+    " 'predio', 'comuna', 'lat', 'lng', 'fechaescritura', 'superficie',"     \
+    " 'monto'"
+#define MOD_SET_FROM_B                                                       \
+    " rol = b.rol, fojas = b.fojas, numero = b.numero, anio = b.anio,"       \
+    " cbr = b.cbr, comprador = b.comprador, vendedor = b.vendedor,"          \
+    " predio = b.predio, comuna = b.comuna, lat = b.lat, lng = b.lng,"       \
+    " fechaescritura = b.fechaescritura, superficie = b.superficie,"         \
+    " monto = b.monto,"
+
+/* An edit of one field ($4 = $5; $6 = $7 a second one, for lat and lng
+ * together, or NULL), values as text (NULL: SQL NULL) converted by the
+ * column's own type: a value it does not accept fails the whole
+ * statement. Same check and audit as a fix; geom follows a new lat/lng.
+ * $8 the OS user. */
+#define MOD_EDIT                                                             \
+    "WITH cur AS ("                                                          \
+    "  SELECT r.id, to_jsonb(r) AS img FROM referenciales r"                 \
+    "  WHERE r.id = $1 AND r.\"updatedAt\"::text = $2"                       \
+    "  AND r.xmin::text = $3 FOR UPDATE),"                                   \
+    " chg AS (SELECT jsonb_build_object($4::text, $5::text)"                 \
+    "   || CASE WHEN $6::text IS NULL THEN '{}'::jsonb"                      \
+    "      ELSE jsonb_build_object($6::text, $7::text) END AS j"             \
+    "  WHERE $4 IN (" MOD_EDITABLE ")"                                       \
+    "  AND ($6 IS NULL OR $6 IN (" MOD_EDITABLE "))),"                       \
+    " b AS (SELECT n.* FROM cur, chg,"                                       \
+    "  jsonb_populate_record(NULL::referenciales,"                           \
+    "   (cur.img - 'geom') || chg.j) n),"                                    \
+    " upd AS (UPDATE referenciales r SET" MOD_SET_FROM_B                     \
+    "   geom = CASE WHEN (b.lat, b.lng) IS DISTINCT FROM (r.lat, r.lng)"     \
+    "    THEN ST_SetSRID(ST_MakePoint(b.lng, b.lat), 4326) ELSE r.geom END," \
+    "   \"updatedAt\" = (now() AT TIME ZONE 'UTC')::timestamp(3)"            \
+    "  FROM b WHERE r.id = b.id"                                             \
+    "  RETURNING r.id, to_jsonb(r) AS img),"                                 \
+    " aud AS (INSERT INTO degux_console.audit"                               \
+    "  (referencial_id, action, before, after, reason, os_user)"             \
+    "  SELECT upd.id, 'edit', jsonb_build_object('row', cur.img),"           \
+    "  jsonb_build_object('row', upd.img),"                                  \
+    "  concat_ws(',', $4::text, $6::text), nullif($8, '')"                   \
+    "  FROM cur JOIN upd ON upd.id = cur.id " MOD_AUDIT_RETURNING ")"
+const char SQL_MODERATION_EDIT[] = MOD_EDIT MOD_RETURN;
+const char SQL_MODERATION_EDIT_AL[] = MOD_EDIT MOD_AUDITLOG(9);
+
+/* A deletion under the same check ($1 id, $2 "updatedAt", $3 xmin, $4 the
+ * OS user): the row and its review go, and the audit entry keeps both
+ * images (geom as EWKB, exact) so that an undo puts them back. */
+#define MOD_DELETE                                                           \
+    "WITH cur AS ("                                                          \
+    "  SELECT r.id FROM referenciales r"                                     \
+    "  WHERE r.id = $1 AND r.\"updatedAt\"::text = $2"                       \
+    "  AND r.xmin::text = $3 FOR UPDATE),"                                   \
+    " del AS (DELETE FROM referenciales r USING cur WHERE r.id = cur.id"     \
+    "  RETURNING r.id,"                                                      \
+    "   to_jsonb(r) || jsonb_build_object('geom', r.geom::text) AS img),"    \
+    " drev AS (DELETE FROM degux_console.review v USING del"                 \
+    "  WHERE v.referencial_id = del.id RETURNING to_jsonb(v) AS img),"       \
+    " aud AS (INSERT INTO degux_console.audit"                               \
+    "  (referencial_id, action, before, after, reason, os_user)"             \
+    "  SELECT del.id, 'delete',"                                             \
+    "  jsonb_build_object('row', del.img, 'review', (SELECT img FROM drev)),"\
+    "  NULL, NULL, nullif($4, '')"                                           \
+    "  FROM del " MOD_AUDIT_RETURNING ")"
+const char SQL_MODERATION_DELETE[] = MOD_DELETE MOD_RETURN;
+const char SQL_MODERATION_DELETE_AL[] = MOD_DELETE MOD_AUDITLOG(5);
+
+/* Is there a Prisma "AuditLog" table (and so "User", its foreign key's),
+ * and is $1 one of its users? */
+const char SQL_MODERATION_AUDITLOG[] =
+    "SELECT to_regclass('\"AuditLog\"') IS NOT NULL";
+const char SQL_MODERATION_MODERATOR[] =
+    "SELECT count(*) FROM \"User\" WHERE id = $1";
 
 /* Search pane: a referencial's registry office and creating user, and a
  * listing owner's name. $1: the row's id / the user's id. */
@@ -606,47 +771,103 @@ const char SQL_SEARCH_REF_DETAIL[] =
 const char SQL_SEARCH_USER[] =
     "SELECT NULL::text, NULL::text, email, name FROM \"User\" WHERE id = $1";
 
-/* Undo of the audit entry $1 (a decision or a fix of this session), only
- * while the row, and for a decision its review, are exactly what that
- * entry left (its after-image): the review goes back to its before-image
- * (or away), a fix puts the row's fixed columns back. Writes an "undo"
- * audit entry; no row comes back when something changed since. */
-const char SQL_MODERATION_UNDO[] =
-    "WITH a AS (SELECT id, referencial_id, action, before, after"
-    "  FROM degux_console.audit WHERE id = $1::bigint"
-    "  AND action IN ('approve', 'reject', 'flag', 'edit')),"
-    " cur AS (SELECT r.id FROM referenciales r JOIN a"
-    "  ON r.id = a.referencial_id WHERE to_jsonb(r) = a.after->'row'"
-    "  FOR UPDATE OF r),"
-    " ok AS (SELECT a.* FROM a JOIN cur ON cur.id = a.referencial_id"
-    "  WHERE a.action = 'edit' OR EXISTS (SELECT 1"
-    "   FROM degux_console.review v WHERE v.referencial_id = a.referencial_id"
-    "   AND to_jsonb(v) = a.after->'review')),"
-    " del AS (DELETE FROM degux_console.review v USING ok"
-    "  WHERE ok.action <> 'edit' AND ok.before->'review' = 'null'::jsonb"
-    "  AND v.referencial_id = ok.referencial_id RETURNING 1),"
-    " upr AS (UPDATE degux_console.review v SET status = b.status,"
-    "   reason = b.reason, reviewer = b.reviewer,"
-    "   reviewed_at = b.reviewed_at, row_updated_at = b.row_updated_at,"
-    "   row_xmin = b.row_xmin"
-    "  FROM ok, jsonb_populate_record(NULL::degux_console.review,"
-    "   ok.before->'review') b"
-    "  WHERE ok.action <> 'edit' AND ok.before->'review' <> 'null'::jsonb"
-    "  AND v.referencial_id = ok.referencial_id RETURNING 1),"
-    " fix AS (UPDATE referenciales r SET lat = b.lat, lng = b.lng,"
-    "   comuna = b.comuna, geom = b.geom,"
-    "   \"updatedAt\" = (now() AT TIME ZONE 'UTC')::timestamp(3)"
-    "  FROM ok, jsonb_populate_record(NULL::referenciales,"
-    "   ok.before->'row') b"
-    "  WHERE ok.action = 'edit' AND r.id = ok.referencial_id"
-    "  RETURNING to_jsonb(r) AS img)"
-    " INSERT INTO degux_console.audit"
-    "  (referencial_id, action, before, after, reason, os_user)"
-    " SELECT ok.referencial_id, 'undo', ok.after,"
-    "  CASE WHEN ok.action = 'edit'"
-    "   THEN jsonb_build_object('row', (SELECT img FROM fix))"
-    "   ELSE ok.before END, ok.action, nullif($2, '')"
-    " FROM ok RETURNING id";
+/* Search pane: the comunas the data spells, for the comuna field's
+ * completion: referenciales' and Property's distinct values, each by a
+ * walk over its comuna index (one probe a value, not a scan). */
+const char SQL_SEARCH_COMUNAS[] =
+    "WITH RECURSIVE r AS ("
+    " SELECT min(comuna) AS v FROM referenciales"
+    " UNION ALL SELECT (SELECT min(comuna) FROM referenciales"
+    " WHERE comuna > r.v) FROM r WHERE r.v IS NOT NULL),"
+    " p AS (SELECT min(commune) AS v FROM \"Property\""
+    " UNION ALL SELECT (SELECT min(commune) FROM \"Property\""
+    " WHERE commune > p.v) FROM p WHERE p.v IS NOT NULL)"
+    " SELECT v FROM r WHERE v IS NOT NULL"
+    " UNION SELECT v FROM p WHERE v IS NOT NULL ORDER BY 1";
+
+/* A search page runs without parallel workers: a page is a few hundred rows
+ * off an index, and each worker costs more to start (it loads PostGIS
+ * afresh) than it could save. The search command's own session takes the
+ * SET; the pane shares its session, so it saves the setting, pages, and
+ * puts the saved value back. */
+const char SQL_SEARCH_SERIAL[] = "SET max_parallel_workers_per_gather = 0";
+const char SQL_SEARCH_SERIAL_SAVE[] =
+    "WITH was AS MATERIALIZED (SELECT set_config("
+    "'degux_console.search_parallel', "
+    "current_setting('max_parallel_workers_per_gather'), false)) "
+    "SELECT set_config('max_parallel_workers_per_gather', '0', false) "
+    "FROM was";
+const char SQL_SEARCH_SERIAL_RESTORE[] =
+    "SELECT set_config('max_parallel_workers_per_gather', "
+    "coalesce(nullif(current_setting('degux_console.search_parallel', true), "
+    "''), current_setting('max_parallel_workers_per_gather')), false), "
+    "set_config('degux_console.search_parallel', '', false)";
+
+/* Undo of the audit entry $1 (a decision, a fix, an edit or a deletion of
+ * this session), only while the row, and for a decision its review, are
+ * exactly what that entry left (its after-image), or for a deletion while
+ * no row has that id: the review goes back to its before-image (or away),
+ * an edit puts the row's editable columns back, a deleted row and its
+ * review are inserted again as they were. Writes an "undo" audit entry
+ * ($2 the OS user); no row comes back when something changed since. */
+#define MOD_UNDO                                                             \
+    "WITH a AS (SELECT id, referencial_id, action, before, after"            \
+    "  FROM degux_console.audit WHERE id = $1::bigint"                       \
+    "  AND action IN ('approve', 'reject', 'flag', 'edit', 'delete')),"      \
+    " cur AS (SELECT r.id FROM referenciales r JOIN a"                       \
+    "  ON r.id = a.referencial_id WHERE a.action <> 'delete'"                \
+    "  AND to_jsonb(r) = a.after->'row' FOR UPDATE OF r),"                   \
+    " ok AS (SELECT a.* FROM a"                                              \
+    "  WHERE (a.action = 'delete' AND NOT EXISTS (SELECT 1"                  \
+    "    FROM referenciales x WHERE x.id = a.referencial_id))"               \
+    "  OR (EXISTS (SELECT 1 FROM cur WHERE cur.id = a.referencial_id)"       \
+    "   AND (a.action = 'edit' OR EXISTS (SELECT 1"                          \
+    "    FROM degux_console.review v"                                        \
+    "    WHERE v.referencial_id = a.referencial_id"                          \
+    "    AND to_jsonb(v) = a.after->'review')))),"                           \
+    " del AS (DELETE FROM degux_console.review v USING ok"                   \
+    "  WHERE ok.action NOT IN ('edit', 'delete')"                            \
+    "  AND ok.before->'review' = 'null'::jsonb"                              \
+    "  AND v.referencial_id = ok.referencial_id RETURNING 1),"               \
+    " upr AS (UPDATE degux_console.review v SET status = b.status,"          \
+    "   reason = b.reason, reviewer = b.reviewer,"                           \
+    "   reviewed_at = b.reviewed_at, row_updated_at = b.row_updated_at,"    \
+    "   row_xmin = b.row_xmin"                                               \
+    "  FROM ok, jsonb_populate_record(NULL::degux_console.review,"           \
+    "   ok.before->'review') b"                                              \
+    "  WHERE ok.action NOT IN ('edit', 'delete')"                            \
+    "  AND ok.before->'review' <> 'null'::jsonb"                             \
+    "  AND v.referencial_id = ok.referencial_id RETURNING 1),"               \
+    " fix AS (UPDATE referenciales r SET" MOD_SET_FROM_B " geom = b.geom,"   \
+    "   \"updatedAt\" = (now() AT TIME ZONE 'UTC')::timestamp(3)"            \
+    "  FROM ok, jsonb_populate_record(NULL::referenciales,"                  \
+    "   ok.before->'row') b"                                                 \
+    "  WHERE ok.action = 'edit' AND r.id = ok.referencial_id"                \
+    "  RETURNING to_jsonb(r) AS img),"                                       \
+    " ins AS (INSERT INTO referenciales AS r SELECT b.* FROM ok,"            \
+    "   jsonb_populate_record(NULL::referenciales, ok.before->'row') b"      \
+    "  WHERE ok.action = 'delete' RETURNING to_jsonb(r) AS img),"            \
+    " insr AS (INSERT INTO degux_console.review AS v SELECT b.* FROM ok,"    \
+    "   jsonb_populate_record(NULL::degux_console.review,"                   \
+    "    ok.before->'review') b"                                             \
+    "  WHERE ok.action = 'delete' AND ok.before->'review' <> 'null'::jsonb"  \
+    "  ON CONFLICT (referencial_id) DO UPDATE SET status = excluded.status," \
+    "   reason = excluded.reason, reviewer = excluded.reviewer,"             \
+    "   reviewed_at = excluded.reviewed_at,"                                 \
+    "   row_updated_at = excluded.row_updated_at,"                           \
+    "   row_xmin = excluded.row_xmin RETURNING 1),"                          \
+    " aud AS (INSERT INTO degux_console.audit"                               \
+    "  (referencial_id, action, before, after, reason, os_user)"             \
+    "  SELECT ok.referencial_id, 'undo', ok.after,"                          \
+    "  CASE WHEN ok.action = 'edit'"                                         \
+    "   THEN jsonb_build_object('row', (SELECT img FROM fix))"               \
+    "   WHEN ok.action = 'delete'"                                           \
+    "   THEN jsonb_build_object('row', (SELECT img FROM ins),"               \
+    "    'review', ok.before->'review')"                                     \
+    "   ELSE ok.before END, ok.action, nullif($2, '')"                       \
+    "  FROM ok " MOD_AUDIT_RETURNING ")"
+const char SQL_MODERATION_UNDO[] = MOD_UNDO MOD_RETURN;
+const char SQL_MODERATION_UNDO_AL[] = MOD_UNDO MOD_AUDITLOG(3);
 
 const struct sql_stmt sql_all[] = {
     { "session_setup", SQL_SESSION_SETUP, 0, NULL },
@@ -695,5 +916,14 @@ const struct sql_stmt sql_all[] = {
     { "moderation_total", SQL_MODERATION_TOTAL, 0, NULL },
     { "search_ref_detail", SQL_SEARCH_REF_DETAIL, 0, NULL },
     { "search_user", SQL_SEARCH_USER, 0, NULL },
+    { "search_comunas", SQL_SEARCH_COMUNAS, 0, NULL },
+    { "search_serial_save", SQL_SEARCH_SERIAL_SAVE, 0, NULL },
+    { "search_serial_restore", SQL_SEARCH_SERIAL_RESTORE, 0, NULL },
+    { "moderation_auditlog", SQL_MODERATION_AUDITLOG, 0, NULL },
+    { "moderation_moderator", SQL_MODERATION_MODERATOR, 0, NULL },
+    { "moderation_comunas", SQL_MODERATION_COMUNAS, 0, NULL },
+    { "migrate_demo_lock", SQL_MIGRATE_DEMO_LOCK, 0, NULL },
+    { "migrate_demo_due", SQL_MIGRATE_DEMO_DUE, 0, NULL },
+    { "schema_geometry", SQL_SCHEMA_GEOMETRY, 0, NULL },
     { NULL, NULL, 0, NULL },
 };

@@ -63,6 +63,7 @@ extern const char SQL_SCHEMA_EXTENSIONS[];
 extern const char SQL_SCHEMA_SEQUENCES[];
 extern const char SQL_SCHEMA_DATABASE[];
 extern const char SQL_SCHEMA_SIZES[];
+extern const char SQL_SCHEMA_GEOMETRY[];
 extern const char SQL_SCHEMA_MIGRATIONS[];
 extern const char SQL_SCHEMA_CONSOLE_MIGRATIONS[];
 extern const char SQL_SCHEMA_ALL_MIGRATIONS[];
@@ -111,6 +112,10 @@ extern const char SQL_MIGRATE_APPLIED[];
 extern const char SQL_MIGRATE_IS_APPLIED[];
 extern const char SQL_MIGRATE_RECORD[];
 extern const char SQL_MIGRATE_FORGET[];
+/* --demo: the console's schema once, after the demo's first load. */
+extern const char SQL_MIGRATE_DEMO_LOCK[];
+extern const char SQL_MIGRATE_DEMO_DUE[];
+extern const char SQL_MIGRATE_DEMO_MARK[];
 /* validate and report moderation (src/validate_cli.c): the context (today,
  * the registry offices, price per m² quartiles by comuna), every
  * referencial with what the server knows about it, and the review state
@@ -122,14 +127,36 @@ extern const char SQL_VALIDATE_PRICES[];
 extern const char SQL_VALIDATE_ROWS[];
 extern const char SQL_MODERATION_TOTAL[];
 extern const char SQL_MODERATION_STATUS[];
-/* The moderation pane (need the console's schema: not in sql_all). */
+/* The moderation pane (need the console's schema: not in sql_all). Each
+ * write has an _AL form that also writes a Prisma "AuditLog" row for the
+ * moderator "User".id passed as one more, last, parameter. */
 extern const char SQL_MODERATION_QUEUE[];
 extern const char SQL_MODERATION_DECIDE[];
+extern const char SQL_MODERATION_DECIDE_AL[];
 extern const char SQL_MODERATION_FIX[];
+extern const char SQL_MODERATION_FIX_AL[];
+extern const char SQL_MODERATION_EDIT[];
+extern const char SQL_MODERATION_EDIT_AL[];
+extern const char SQL_MODERATION_DELETE[];
+extern const char SQL_MODERATION_DELETE_AL[];
 extern const char SQL_MODERATION_UNDO[];
+extern const char SQL_MODERATION_UNDO_AL[];
+/* Whether "AuditLog" exists, and whether $1 is a "User" (the moderator's
+ * audit). */
+extern const char SQL_MODERATION_AUDITLOG[];
+extern const char SQL_MODERATION_MODERATOR[];
+/* The comuna filter: every spelling of comuna in referenciales. */
+extern const char SQL_MODERATION_COMUNAS[];
 
 /* Search pane: a row's conservador and creating user. */
 extern const char SQL_SEARCH_REF_DETAIL[];
 extern const char SQL_SEARCH_USER[];
+/* The distinct comunas of referenciales and Property (completion). */
+extern const char SQL_SEARCH_COMUNAS[];
+/* A page without parallel workers: the command's SET (a utility statement,
+ * not in sql_all); the pane's save and restore of the session's value. */
+extern const char SQL_SEARCH_SERIAL[];
+extern const char SQL_SEARCH_SERIAL_SAVE[];
+extern const char SQL_SEARCH_SERIAL_RESTORE[];
 
 #endif

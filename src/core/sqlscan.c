@@ -401,3 +401,35 @@ bool sqlscan_is_query(const char *sql)
             return !has_writing_word(sql);
     return false;
 }
+
+/* READ WRITE, or the transaction_read_only setting, in a statement that
+ * starts or shapes a transaction (BEGIN, START, SET, RESET). */
+bool sqlscan_unlocks_write(const char *sql)
+{
+    static const char *const starts[] = { "begin", "start", "set", "reset",
+                                          NULL };
+    struct lexer lx;
+    struct tok t;
+    const char *prev = NULL;
+    size_t plen = 0, len;
+    const char *w = sqlscan_first_keyword(sql, &len);
+    bool shapes = false;
+
+    for (int i = 0; w && starts[i]; i++)
+        shapes = shapes || word_is(w, len, starts[i]);
+    if (!shapes)
+        return false;
+    lexer_init(&lx, sql);
+    for (lex_next(&lx, &t); t.kind != TOK_END; lex_next(&lx, &t)) {
+        if (t.kind != TOK_WORD)
+            continue;
+        w = lx.s + t.start;
+        len = t.end - t.start;
+        if (word_is(w, len, "transaction_read_only") ||
+            (word_is(w, len, "write") && prev && word_is(prev, plen, "read")))
+            return true;
+        prev = w;
+        plen = len;
+    }
+    return false;
+}

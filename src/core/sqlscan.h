@@ -69,4 +69,11 @@ bool sqlscan_starts_with(const char *sql, const char *kw);
  * A false answer is always safe: the statement then runs as a whole. */
 bool sqlscan_is_query(const char *sql);
 
+/* True for a statement that would open a read-write transaction in a
+ * read-only session: BEGIN / START TRANSACTION / SET TRANSACTION / SET
+ * SESSION CHARACTERISTICS with READ WRITE, or SET / RESET of
+ * transaction_read_only. (default_transaction_read_only is watched through
+ * the server's reports instead: see db.c.) */
+bool sqlscan_unlocks_write(const char *sql);
+
 #endif

@@ -178,13 +178,19 @@ static int by_severity(const void *a, const void *b)
         return (int)y->severity - (int)x->severity;
     if ((c = strcmp(x->check, y->check)) != 0)
         return c;
-    return strcmp(x->object, y->object);
+    if ((c = strcmp(x->object, y->object)) != 0)
+        return c;
+    /* Same check, same object (two columns of a table): still one order. */
+    if ((c = strcmp(x->detail ? x->detail : "", y->detail ? y->detail : "")))
+        return c;
+    return strcmp(x->fix_sql ? x->fix_sql : "", y->fix_sql ? y->fix_sql : "");
 }
 
 void advisor_run(const struct adv_catalog *cat, struct adv_findings *out)
 {
     adv_check_indexes(cat, out);
     adv_check_recommended(cat, out);
+    adv_check_trigram(cat, out);
     adv_check_health(cat, out);
     if (out->n > 1)
         qsort(out->v, out->n, sizeof *out->v, by_severity);
@@ -219,4 +225,114 @@ const char *advisor_severity_name(enum adv_severity s)
     case ADV_CRITICAL: return "critical";
     }
     return "info";
+}
+
+/* ---- names as the user types them --------------------------------------- */
+
+/* One part from *p: quoted (up to the closing quote) or bare (up to a dot,
+ * a parenthesis or the end). NULL for an unclosed quote or an empty part. */
+static char *name_part(const char **p, bool *quoted)
+{
+    const char *s = *p;
+    char *out = xmalloc(strlen(s) + 1), *o = out;
+
+    *quoted = *s == '"';
+    if (*quoted) {
+        for (s++; *s && !(*s == '"' && s[1] != '"'); s++)
+            *o++ = *s == '"' ? *s++ : *s;
+        if (*s != '"') {
+            free(out);
+            return NULL;
+        }
+        s++;
+    } else {
+        while (*s && *s != '.' && *s != '(' && *s != ' ')
+            *o++ = *s++;
+    }
+    *o = '\0';
+    *p = s;
+    if (!*out) {
+        free(out);
+        return NULL;
+    }
+    return out;
+}
+
+static char *fold_lower(const char *s)
+{
+    char *out = xstrdup(s);
+
+    for (char *c = out; *c; c++)
+        if (*c >= 'A' && *c <= 'Z')
+            *c = (char)(*c - 'A' + 'a');
+    return out;
+}
+
+/* After the name: nothing, or "(...)" with nothing after it. */
+static bool name_tail(const char *s, bool *call)
+{
+    while (*s == ' ')
+        s++;
+    *call = *s == '(';
+    if (!*call)
+        return !*s;
+    s = strchr(s, ')');
+    if (!s)
+        return false;
+    for (s++; *s == ' '; s++)
+        ;
+    return !*s;
+}
+
+bool advisor_parse_name(const char *in, struct adv_name *out)
+{
+    char *parts[2] = { NULL, NULL }, *raw = NULL;
+    bool quoted = false;
+    int n = 0;
+
+    *out = (struct adv_name){ 0 };
+    while (*in == ' ')
+        in++;
+    for (;;) {
+        char *part = n < 2 ? name_part(&in, &quoted) : NULL;
+        if (!part)
+            goto bad;
+        free(raw);
+        raw = quoted ? NULL : xstrdup(part);
+        parts[n++] = quoted ? part : fold_lower(part);
+        if (!quoted)
+            free(part);
+        if (*in != '.')
+            break;
+        in++;
+    }
+    if (!name_tail(in, &out->call))
+        goto bad;
+    out->schema = n == 2 ? parts[0] : NULL;
+    out->name = parts[n - 1];
+    out->as_typed = raw;
+    return true;
+bad:
+    free(parts[0]);
+    free(parts[1]);
+    free(raw);
+    return false;
+}
+
+void advisor_name_free(struct adv_name *n)
+{
+    free(n->schema);
+    free(n->name);
+    free(n->as_typed);
+    *n = (struct adv_name){ 0 };
+}
+
+int advisor_name_match(const struct adv_name *n, const char *schema,
+                       const char *name)
+{
+    if (n->schema && strcmp(n->schema, schema) != 0)
+        return 0;
+    if (strcmp(n->name, name) == 0)
+        return 2;
+    return n->as_typed && strcmp(n->as_typed, name) == 0 ? 1 : 0;
 }

@@ -24,6 +24,10 @@ struct adv_table {
 struct adv_column {
     const char *schema, *table, *name;
     const char *type;          /* as format_type prints it */
+    /* Untyped geometry only: what a bounded sample of the rows holds, the
+     * one GeometryType ("POINT") and the one SRID all sampled rows agree
+     * on, NULL when they differ or there are no rows. */
+    const char *sample_type, *sample_srid;
 };
 
 struct adv_index {
@@ -34,6 +38,7 @@ struct adv_index {
     const char *predicate;     /* WHERE of a partial index, or NULL */
     bool unique, primary, valid, constraint; /* constraint: backs one */
     long long scans;
+    const char *def;           /* pg_get_indexdef, or NULL */
 };
 
 struct adv_constraint {
@@ -102,5 +107,27 @@ const char *advisor_severity_name(enum adv_severity s);
 char *advisor_quote_ident(const char *name);
 /* schema.name, both quoted (schema NULL: the name alone). Caller frees. */
 char *advisor_qualified(const char *schema, const char *name);
+
+/* A name as :d and --table take it, read the way psql reads one: parts
+ * split at dots outside double quotes, a quoted part kept as written ("" a
+ * quote), an unquoted one folded to lower case, and a trailing "()" (or an
+ * argument list) marking a function. */
+struct adv_name {
+    char *schema;          /* NULL when not qualified */
+    char *name;            /* after quoting rules */
+    char *as_typed;        /* the unquoted name as typed (not folded), or
+                            * NULL when quoted: an exact match of it is
+                            * accepted too ("Property" typed bare) */
+    bool call;             /* written with parentheses */
+};
+
+/* False (and *out zeroed) for an empty name, an unclosed quote, more than
+ * two parts or text after the parentheses. Free with advisor_name_free. */
+bool advisor_parse_name(const char *in, struct adv_name *out);
+void advisor_name_free(struct adv_name *n);
+/* 2: the name matches as psql would; 1: only the name as typed does;
+ * 0: no match. schema is the object's. */
+int advisor_name_match(const struct adv_name *n, const char *schema,
+                       const char *name);
 
 #endif

@@ -7,6 +7,7 @@
 
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "core/xalloc.h"
 #include "i18n.h"
@@ -105,9 +106,30 @@ static int ixset_table(const struct ixset *set, const char *schema,
     return end;
 }
 
+/* Prisma names its indexes Table_col_idx, Table_col_key and Table_pkey:
+ * dropping one of those makes `prisma migrate` report drift. */
+static bool prisma_named(const struct adv_index *ix)
+{
+    size_t t = strlen(ix->table), n = strlen(ix->name);
+    static const char *const ends[] = { "_idx", "_key", "_pkey" };
+
+    if (n <= t + 1 || strncmp(ix->name, ix->table, t) != 0 ||
+        ix->name[t] != '_')
+        return false;
+    for (size_t k = 0; k < sizeof ends / sizeof *ends; k++) {
+        size_t e = strlen(ends[k]);
+        if (n > t + e && strcmp(ix->name + n - e, ends[k]) == 0)
+            return true;
+    }
+    return false;
+}
+
+/* A drop proposal. An index Prisma named is Prisma's to drop (a DROP
+ * INDEX by hand makes migrate report drift): then prisma_msg, no fix. */
 static void add_drop(struct adv_findings *out, struct ixset *set,
                      const struct adv_index *ix, const char *check,
-                     enum adv_severity sev, const char *msg, char *detail)
+                     enum adv_severity sev, const char *msg,
+                     const char *prisma_msg, char *detail)
 {
     char *q;
 
@@ -116,10 +138,29 @@ static void add_drop(struct adv_findings *out, struct ixset *set,
         return;
     }
     set->dropped[ix - set->base] = true;
+    if (prisma_named(ix)) {
+        adv_add(out, check, sev, ix->schema, ix->name, prisma_msg, detail,
+                NULL);
+        return;
+    }
     q = advisor_qualified(ix->schema, ix->name);
     adv_add(out, check, sev, ix->schema, ix->name, msg, detail,
             xasprintf("DROP INDEX CONCURRENTLY %s;", q));
     free(q);
+}
+
+/* Of two equal indexes, whether a is the one to keep: the one a
+ * constraint needs, then Prisma's, then the one the planner used more,
+ * then the first by name, so that every run chooses the same. */
+static bool keep_first(const struct adv_index *a, const struct adv_index *b)
+{
+    if (droppable(a) != droppable(b))
+        return !droppable(a);
+    if (prisma_named(a) != prisma_named(b))
+        return prisma_named(a);
+    if (a->scans != b->scans)
+        return a->scans > b->scans;
+    return strcmp(a->name, b->name) < 0;
 }
 
 static void check_pair(struct adv_findings *out, struct ixset *set,
@@ -129,19 +170,25 @@ static void check_pair(struct adv_findings *out, struct ixset *set,
         !same_str(a->predicate, b->predicate) || !columns_prefix(a, b))
         return;
     if (a->ncols == b->ncols) {
-        /* Keep the constraint's index, else the one the planner uses. */
-        const struct adv_index *drop =
-            droppable(b) && (!droppable(a) || b->scans <= a->scans) ? b : a;
-        const struct adv_index *keep = drop == b ? a : b;
+        const struct adv_index *keep = keep_first(a, b) ? a : b;
+        const struct adv_index *drop = keep == a ? b : a;
         if (droppable(drop))
             add_drop(out, set, drop, "duplicate_index", ADV_WARNING,
-                     N_("duplicate index: another index has the same "
-                        "definition"), xasprintf("= %s", keep->name));
+                     N_("duplicate index: the index named in the detail "
+                        "has the same definition and is kept"),
+                     N_("duplicate index named by Prisma (the one in the "
+                        "detail is kept): remove it from schema.prisma, a "
+                        "DROP INDEX makes migrate report drift"),
+                     xstrdup(keep->name));
     } else if (droppable(a) && b->valid &&
                strcmp(a->method, "btree") == 0) {
         add_drop(out, set, a, "redundant_index", ADV_INFO,
-                 N_("redundant index: its columns lead a wider index"),
-                 xasprintf("< %s", b->name));
+                 N_("redundant index: its columns lead the wider index "
+                    "named in the detail"),
+                 N_("redundant index named by Prisma (its columns lead the "
+                    "one in the detail): remove it from schema.prisma, a "
+                    "DROP INDEX makes migrate report drift"),
+                 xstrdup(b->name));
     }
 }
 
@@ -207,7 +254,10 @@ static void check_unused_invalid(const struct adv_catalog *c,
                    !serves_fk(c, ix)) {
             add_drop(out, set, ix, "unused_index", ADV_INFO,
                      N_("unused index: no scans since the statistics were "
-                        "reset"), NULL);
+                        "reset"),
+                     N_("unused index named by Prisma: if it is not needed, "
+                        "remove it from schema.prisma; a DROP INDEX makes "
+                        "migrate report drift"), NULL);
         }
     }
 }
@@ -275,20 +325,54 @@ static bool has_spatial_index(const struct ixset *set,
     return false;
 }
 
+/* "MULTIPOLYGON" as a typmod spells it: "MultiPolygon". */
+static char *typmod_name(const char *upper)
+{
+    static const char *const names[] = {
+        "Point", "LineString", "Polygon", "MultiPoint", "MultiLineString",
+        "MultiPolygon", "GeometryCollection", "CircularString",
+        "CompoundCurve", "CurvePolygon", "MultiCurve", "MultiSurface",
+        "PolyhedralSurface", "Triangle", "Tin",
+    };
+
+    for (size_t k = 0; upper && k < sizeof names / sizeof *names; k++)
+        if (strcasecmp(names[k], upper) == 0)
+            return xstrdup(names[k]);
+    return xstrdup("Geometry");
+}
+
+/* The column's type as its rows show it: the one geometry type and SRID
+ * a sample of them agree on, else Geometry and 4326 (degux's SRID). */
+static char *sampled_type(const struct adv_column *col)
+{
+    char *name = typmod_name(col->sample_type), *out;
+    const char *srid = col->sample_srid;
+
+    if (!srid || strspn(srid, "0123456789") != strlen(srid) ||
+        strcmp(srid, "0") == 0)
+        srid = "4326";
+    out = xasprintf("geometry(%s, %s)", name, srid);
+    free(name);
+    return out;
+}
+
 static void add_untyped(struct adv_findings *out,
                         const struct adv_column *col)
 {
     char *rel = advisor_qualified(col->schema, col->table);
     char *cn = advisor_quote_ident(col->name);
+    char *type = sampled_type(col);
+    const char *srid = strchr(type, ',') + 2;
 
     adv_add(out, "untyped_geometry", ADV_WARNING, col->schema, col->table,
             N_("untyped geometry column: no geometry type or SRID is "
                "enforced"), xstrdup(col->name),
-            xasprintf("ALTER TABLE %s ALTER COLUMN %s TYPE "
-                      "geometry(Geometry, 4326) USING ST_SetSRID(%s, 4326);",
-                      rel, cn, cn));
+            xasprintf("ALTER TABLE %s ALTER COLUMN %s TYPE %s USING "
+                      "ST_SetSRID(%s, %.*s);", rel, cn, type, cn,
+                      (int)strcspn(srid, ")"), srid));
     free(rel);
     free(cn);
+    free(type);
 }
 
 static void check_geometry(const struct adv_catalog *c,

@@ -26,6 +26,8 @@ bool adv_index_leads(const struct adv_index *ix, const char *const *cols,
 void adv_check_indexes(const struct adv_catalog *c, struct adv_findings *out);
 void adv_check_recommended(const struct adv_catalog *c,
                            struct adv_findings *out);
+/* advisor_trgm.c */
+void adv_check_trigram(const struct adv_catalog *c, struct adv_findings *out);
 void adv_check_health(const struct adv_catalog *c, struct adv_findings *out);
 
 #endif

@@ -356,7 +356,8 @@ int rlslint_worst(const struct rls_findings *f)
 
 const char *rlslint_severity_name(enum rls_severity s)
 {
-    static const char *const names[] = { "info", "warning", "critical" };
+    static const char *const names[] = { N_("info"), N_("warning"),
+                                         N_("critical") };
 
     return names[s];
 }

@@ -18,6 +18,7 @@ struct sortcol {
     const char *expr;  /* the SQL ordering expression */
     const char *cast;  /* the cursor parameter's type */
     const char *stand_in; /* the value NULL sorts as, or NULL: NOT NULL */
+    bool indexed;      /* a plain column the seed's indexes order */
 };
 
 struct target {
@@ -30,14 +31,14 @@ struct target {
 };
 
 static const struct sortcol ref_sort[] = {
-    { "fechaescritura", "\"fechaescritura\"", "timestamp", NULL },
-    { "monto", "coalesce(\"monto\", -1)", "bigint", "-1" },
-    { "superficie", "\"superficie\"", "float8", NULL },
-    { "anio", "\"anio\"", "integer", NULL },
-    { "comuna", "\"comuna\"", "text", NULL },
-    { "rol", "\"rol\"", "text", NULL },
-    { "id", "\"id\"", "text", NULL },
-    { NULL, NULL, NULL, NULL },
+    { "fechaescritura", "\"fechaescritura\"", "timestamp", NULL, true },
+    { "monto", "coalesce(\"monto\", -1)", "bigint", "-1", false },
+    { "superficie", "\"superficie\"", "float8", NULL, false },
+    { "anio", "\"anio\"", "integer", NULL, false },
+    { "comuna", "\"comuna\"", "text", NULL, true },
+    { "rol", "\"rol\"", "text", NULL, false },
+    { "id", "\"id\"", "text", NULL, true },
+    { NULL, NULL, NULL, NULL, false },
 };
 static const char *const ref_names[] = {
     "fechaescritura", "monto", "superficie", "anio", "comuna", "rol", "id",
@@ -45,13 +46,13 @@ static const char *const ref_names[] = {
 };
 
 static const struct sortcol prop_sort[] = {
-    { "createdAt", "\"createdAt\"", "timestamp", NULL },
-    { "price", "\"price\"", "bigint", NULL },
-    { "totalSurface", "coalesce(\"totalSurface\", -1)", "float8", "-1" },
-    { "commune", "\"commune\"", "text", NULL },
-    { "title", "\"title\"", "text", NULL },
-    { "id", "\"id\"", "text", NULL },
-    { NULL, NULL, NULL, NULL },
+    { "createdAt", "\"createdAt\"", "timestamp", NULL, false },
+    { "price", "\"price\"", "bigint", NULL, false },
+    { "totalSurface", "coalesce(\"totalSurface\", -1)", "float8", "-1", false },
+    { "commune", "\"commune\"", "text", NULL, false },
+    { "title", "\"title\"", "text", NULL, false },
+    { "id", "\"id\"", "text", NULL, false },
+    { NULL, NULL, NULL, NULL, false },
 };
 static const char *const prop_names[] = {
     "createdAt", "price", "totalSurface", "commune", "title", "id", NULL,
@@ -97,6 +98,8 @@ static const char *const property_types[] = {
 static const char *const property_statuses[] = {
     "available", "reserved", "sold", "inactive", NULL,
 };
+/* A listing has no status column: its "isActive" answers active/inactive. */
+static const char *const listing_statuses[] = { "active", "inactive", NULL };
 
 /* ---- small string builder ---- */
 
@@ -328,8 +331,9 @@ static void check_target(struct checker *c, const struct searchq_filter *f)
     if (f->target == SEARCHQ_PROPERTY && filled(f->status) &&
         !in_list(f->status, property_statuses))
         fail(c, "status", N_("not a property status"));
-    if (f->target == SEARCHQ_LISTING && filled(f->status))
-        fail(c, "status", N_("only for properties"));
+    if (f->target == SEARCHQ_LISTING && filled(f->status) &&
+        !in_list(f->status, listing_statuses))
+        fail(c, "status", N_("not a listing status (active or inactive)"));
 }
 
 static void check_page(struct checker *c, const struct searchq_filter *f)
@@ -582,6 +586,73 @@ static void add_rol(struct builder *b, const char *s)
         cond(b, "\"rol\" = $%d", param(b, s));
 }
 
+/* Whether the folded name starts with the folded prefix, or one of its
+ * later words does ("angeles" completes "Los Ángeles"). */
+static bool folded_completes(const char *name, const char *prefix, size_t n)
+{
+    const char *w;
+
+    if (strncmp(name, prefix, n) == 0)
+        return true;
+    for (w = strchr(name, ' '); w; w = strchr(w + 1, ' '))
+        if (strncmp(w + 1, prefix, n) == 0)
+            return true;
+    return false;
+}
+
+/* A database spelling worth offering: it completes the prefix, and it is
+ * not an official comuna under another case or accents. */
+static bool known_completes(const char *name, const char *prefix, size_t n)
+{
+    char key[COMUNAS_NAME_MAX + 1];
+    const struct comuna *c;
+
+    if (comunas_fold(name, key, sizeof key) > COMUNAS_NAME_MAX)
+        return false;
+    if (!folded_completes(key, prefix, n))
+        return false;
+    return comunas_lookup(name, &c) != COMUNAS_EXACT &&
+           comunas_lookup(name, &c) != COMUNAS_FOLDED;
+}
+
+/* Whether name folds as one of out[from..got) does. */
+static bool folded_among(const char *name, const char **out, size_t from,
+                         size_t got)
+{
+    char a[COMUNAS_NAME_MAX + 1], b[COMUNAS_NAME_MAX + 1];
+
+    comunas_fold(name, a, sizeof a);
+    for (size_t i = from; i < got; i++) {
+        comunas_fold(out[i], b, sizeof b);
+        if (strcmp(a, b) == 0)
+            return true;
+    }
+    return false;
+}
+
+size_t searchq_complete_comuna(const char *prefix, const char *const *known,
+                               size_t nknown, const char **out, size_t max)
+{
+    const struct comuna *official[64];
+    char key[COMUNAS_NAME_MAX + 1];
+    size_t n, got = 0, len;
+
+    if (!prefix || !*prefix || max == 0)
+        return 0;
+    len = comunas_fold(prefix, key, sizeof key);
+    if (len == 0 || len > COMUNAS_NAME_MAX)
+        return 0;
+    n = comunas_complete(prefix, official, max < 64 ? max : 64);
+    for (size_t i = 0; i < n && i < max && i < 64; i++)
+        out[got++] = official[i]->name;
+    n = got;
+    for (size_t i = 0; i < nknown && got < max; i++)
+        if (known[i] && known_completes(known[i], key, len) &&
+            !folded_among(known[i], out, n, got))
+            out[got++] = known[i];
+    return got;
+}
+
 void searchq_degree_bounds(double lat, double km, double *dlat, double *dlng)
 {
     /* A degree of latitude is at least 110.57 km, one of longitude at
@@ -595,11 +666,24 @@ void searchq_degree_bounds(double lat, double km, double *dlat, double *dlng)
         *dlng = 180;
 }
 
+/* The spheroid distance in metres from the point ($lng, $lat) to a point
+ * expression: what ST_Distance(geography) computes for two points (the same
+ * geodesic, to 1e-8 m), without the geography cast, whose first use in a
+ * session looks the SRID up through PROJ (tens of ms per connection). */
+static void spheroid_distance(struct sb *c, const char *point, int plng,
+                              int plat)
+{
+    sb_addf(c, "ST_DistanceSpheroid(%s, ST_SetSRID(ST_MakePoint($%d::float8, "
+               "$%d::float8), 4326), 'SPHEROID[\"WGS 84\",6378137,"
+               "298.257223563]')", point, plng, plat);
+}
+
 static void add_near(struct builder *b, const struct target *t,
                      const struct searchq_filter *f)
 {
     double lat, lng, km, dlat, dlng;
     int plat, plng, pm, pa, pb;
+    struct sb d = { 0 };
 
     parse_num(f->near_lat, &lat);
     parse_num(f->near_lng, &lng);
@@ -611,28 +695,27 @@ static void add_near(struct builder *b, const struct target *t,
     if (t->geom) {
         pa = paramf(b, "%.17g", dlng);
         pb = paramf(b, "%.17g", dlat);
-        /* geom && box: the GIST index, typed column or not. Then the
-         * spheroid distance: ST_DWithin(geography) would be as exact, but
-         * its estimate, multiplied by the box's, makes the planner expect
-         * a handful of rows and sort them all instead of walking the
-         * sort column's index. */
+        /* geom && box: the GIST index, typed column or not. Then the exact
+         * distance, a filter only: ST_DWithin(geography) would be as exact,
+         * but its estimate, multiplied by the box's, makes the planner
+         * expect a handful of rows and sort them all instead of walking
+         * the sort column's index. */
         cond(b, "\"geom\" && ST_Expand(ST_SetSRID(ST_MakePoint($%d::float8, "
                 "$%d::float8), 4326), $%d::float8, $%d::float8)",
              plng, plat, pa, pb);
-        cond(b, "ST_Distance(\"geom\"::geography, ST_SetSRID(ST_MakePoint("
-                "$%d::float8, $%d::float8), 4326)::geography) <= $%d::float8",
-             plng, plat, pm);
-        return;
+        spheroid_distance(&d, "\"geom\"", plng, plat);
+    } else {
+        pa = paramf(b, "%.17g", lat - dlat);
+        pb = paramf(b, "%.17g", lat + dlat);
+        cond(b, "\"lat\" BETWEEN $%d::float8 AND $%d::float8", pa, pb);
+        pa = paramf(b, "%.17g", lng - dlng);
+        pb = paramf(b, "%.17g", lng + dlng);
+        cond(b, "\"lng\" BETWEEN $%d::float8 AND $%d::float8", pa, pb);
+        spheroid_distance(&d, "ST_SetSRID(ST_MakePoint(\"lng\", \"lat\"), "
+                              "4326)", plng, plat);
     }
-    pa = paramf(b, "%.17g", lat - dlat);
-    pb = paramf(b, "%.17g", lat + dlat);
-    cond(b, "\"lat\" BETWEEN $%d::float8 AND $%d::float8", pa, pb);
-    pa = paramf(b, "%.17g", lng - dlng);
-    pb = paramf(b, "%.17g", lng + dlng);
-    cond(b, "\"lng\" BETWEEN $%d::float8 AND $%d::float8", pa, pb);
-    cond(b, "ST_Distance(ST_SetSRID(ST_MakePoint(\"lng\", \"lat\"), 4326)"
-            "::geography, ST_SetSRID(ST_MakePoint($%d::float8, $%d::float8), "
-            "4326)::geography) <= $%d::float8", plng, plat, pm);
+    cond(b, "%s <= $%d::float8", d.s, pm);
+    free(d.s);
 }
 
 static void add_filters(struct builder *b, const struct searchq_filter *f)
@@ -650,7 +733,10 @@ static void add_filters(struct builder *b, const struct searchq_filter *f)
     if (filled(f->property_type))
         cond(b, "\"propertyType\" = $%d::\"PropertyType\"",
              param(b, f->property_type));
-    if (filled(f->status))
+    if (filled(f->status) && f->target == SEARCHQ_LISTING)
+        cond(b, "\"isActive\" = $%d::boolean",
+             param(b, strcmp(f->status, "active") == 0 ? "true" : "false"));
+    else if (filled(f->status))
         cond(b, "\"status\" = $%d::\"PropertyStatus\"", param(b, f->status));
     if (filled(f->rol))
         add_rol(b, f->rol);
@@ -662,6 +748,47 @@ static void add_filters(struct builder *b, const struct searchq_filter *f)
         add_near(b, t, f);
 }
 
+/* The keyset condition: rows after the cursor in the sort order. */
+static char *keyset(struct builder *b, const struct searchq_filter *f,
+                    const struct sortcol *s)
+{
+    int pv = param(b, f->after_value), pid = param(b, f->after_id);
+
+    return xasprintf("(%s, \"id\") %c ($%d::%s, $%d)", s->expr,
+                     f->desc ? '<' : '>', pv, s->cast, pid);
+}
+
+/* Rows within a radius, a page sorted by an indexed column. The planner
+ * chooses between walking the sort column's index and sorting every row of
+ * the circle on its estimate of the box, which can be five times too low,
+ * and then sorts 20,000 rows where 3,000 index entries would do. So the
+ * walk is tried first, over at most SEARCHQ_WALK rows; only when it finds
+ * less than a page (for 50 rows: the circle holds under 1% of the table,
+ * few rows to sort) does the plain search run. The walk's rows are the
+ * first matches in the sort order, so both give the same page. */
+static void build_walk(struct builder *b, const struct searchq_filter *f,
+                       const struct sortcol *s, struct sb *sql)
+{
+    const struct target *t = &targets[f->target];
+    const char *dir = f->desc ? " DESC" : "";
+    const char *where = b->where.s ? b->where.s : "";
+    char *after = f->after_value ? keyset(b, f, s) : NULL;
+    long n = f->limit > 0 ? f->limit : 50;
+    char *order = xasprintf("ORDER BY %s%s, \"id\"%s", s->expr, dir, dir);
+
+    sb_addf(sql, "WITH walk AS MATERIALIZED (\nSELECT %s\nFROM (SELECT * FROM "
+                 "%s%s%s %s LIMIT %ld) w%s\n%s\nLIMIT %ld)\n",
+            t->select, t->table, after ? " WHERE " : "", after ? after : "",
+            order, (long)SEARCHQ_WALK, where, order, n);
+    sb_addf(sql, "SELECT * FROM walk WHERE (SELECT count(*) FROM walk) = %ld"
+                 "\nUNION ALL\n(SELECT %s\nFROM %s%s%s%s\n  AND (SELECT "
+                 "count(*) FROM walk) < %ld\n%s\nLIMIT %ld)\n%s\nLIMIT %ld",
+            n, t->select, t->table, where, after ? "\n  AND " : "",
+            after ? after : "", n, order, n, order, n);
+    free(after);
+    free(order);
+}
+
 static void build_page(struct builder *b, const struct searchq_filter *f,
                        enum searchq_kind kind, struct sb *sql)
 {
@@ -669,11 +796,17 @@ static void build_page(struct builder *b, const struct searchq_filter *f,
     const struct sortcol *s = find_sort(f);
     const char *dir = f->desc ? " DESC" : "";
 
+    /* A page of over 5% of the walk would rarely be found by it. */
+    if (kind == SEARCHQ_PAGE && t->geom && s->indexed && filled(f->near_lat) &&
+        f->limit * 20 <= SEARCHQ_WALK) {
+        build_walk(b, f, s, sql);
+        return;
+    }
     if (kind == SEARCHQ_PAGE && f->after_value) {
-        int pv = param(b, f->after_value), pid = param(b, f->after_id);
+        char *after = keyset(b, f, s);
 
-        cond(b, "(%s, \"id\") %c ($%d::%s, $%d)", s->expr,
-             f->desc ? '<' : '>', pv, s->cast, pid);
+        cond(b, "%s", after);
+        free(after);
     }
     sb_addf(sql, "SELECT %s\nFROM %s%s\nORDER BY %s%s, \"id\"%s", t->select,
             t->table, b->where.s ? b->where.s : "", s->expr, dir, dir);

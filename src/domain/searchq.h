@@ -22,7 +22,8 @@ struct searchq_filter {
     const char *anio_min, *anio_max;   /* referenciales */
     const char *price_min, *price_max; /* monto, or price */
     const char *surface_min, *surface_max;
-    const char *property_type, *status; /* Property / PropertyListing */
+    /* Property / PropertyListing; a listing's status: active, inactive */
+    const char *property_type, *status;
     const char *rol;                   /* exact, or a prefix ending in '*' */
     const char *cbr;
     const char *text;                  /* free text, matched literally */
@@ -55,6 +56,9 @@ enum searchq_kind {
 };
 
 #define SEARCHQ_COUNT_CAP 10000
+/* A radius page walks the sort column's index over at most this many rows
+ * before it searches the circle instead (see build_walk in searchq.c). */
+#define SEARCHQ_WALK 5000
 
 struct searchq {
     char *sql;
@@ -84,6 +88,14 @@ const char *searchq_cursor_value(const struct searchq_filter *f,
 /* s escaped for LIKE/ILIKE with the default escape (backslash): %, _ and \
  * are preceded by a backslash. Caller frees. */
 char *searchq_like_escape(const char *s);
+
+/* The comuna field's completions of prefix, accent- and case-insensitive:
+ * the official comunas (comunas_complete's order), then the database's own
+ * spellings (known, sorted) that are no official comuna. Writes at most max
+ * names into out (pointers into the comunas table or known) and returns how
+ * many it wrote. An empty prefix completes nothing. */
+size_t searchq_complete_comuna(const char *prefix, const char *const *known,
+                               size_t nknown, const char **out, size_t max);
 
 /* Degrees of latitude and longitude that surely contain every point within
  * km of (lat, lng) on the WGS84 ellipsoid. */

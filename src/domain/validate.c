@@ -15,6 +15,7 @@
 #include "i18n.h"
 
 #define NELEM(a) (sizeof(a) / sizeof((a)[0]))
+#define IS_ASCII_ALPHA(c) (((c) >= 'a' && (c) <= 'z') || ((c) >= 'A' && (c) <= 'Z'))
 
 /* The expression that rebuilds geom from the row's own columns. */
 #define GEOM_FIX_SQL "ST_SetSRID(ST_MakePoint(lng, lat), 4326)"
@@ -47,7 +48,7 @@ static const struct validate_rule rules[] = {
     { "superficie_nonpositive", "superficie", VALIDATE_ERROR,
       N_("Superficie greater than zero") },
     { "price_m2_outlier", "monto,superficie", VALIDATE_WARNING,
-      N_("Price per m² usual for the comuna") },
+      N_("Price per m² usual for its kind of property in the comuna") },
     { "duplicate_inscription", "cbr,fojas,numero,anio", VALIDATE_WARNING,
       N_("Inscription not repeated") },
     { "rut_check_digit", "comprador,vendedor", VALIDATE_ERROR,
@@ -406,16 +407,28 @@ void validate_ctx_set_cbrs(struct validate_ctx *ctx, const char *const *names,
     qsort(ctx->cbr_keys, n, sizeof *ctx->cbr_keys, cbr_cmp_key);
 }
 
+/* NULL (every comuna) sorts before any name. */
+static int null_cmp(const char *a, const char *b)
+{
+    if (!a || !b)
+        return (a != NULL) - (b != NULL);
+    return strcmp(a, b);
+}
+
 static int price_cmp(const void *a, const void *b)
 {
-    return strcmp(((const struct validate_price_stats *)a)->comuna,
-                  ((const struct validate_price_stats *)b)->comuna);
+    const struct validate_price_stats *x = a, *y = b;
+    int c = strcmp(x->kind, y->kind);
+
+    return c ? c : null_cmp(x->comuna, y->comuna);
 }
 
 static void prices_free(struct validate_ctx *ctx)
 {
-    for (size_t i = 0; i < ctx->nprices; i++)
+    for (size_t i = 0; i < ctx->nprices; i++) {
         free((char *)ctx->prices[i].comuna);
+        free((char *)ctx->prices[i].kind);
+    }
     free(ctx->prices);
     ctx->prices = NULL;
     ctx->nprices = 0;
@@ -431,7 +444,9 @@ void validate_ctx_set_price_stats(struct validate_ctx *ctx,
     ctx->prices = xcalloc(n, sizeof *ctx->prices);
     for (size_t i = 0; i < n; i++) {
         ctx->prices[i] = stats[i];
-        ctx->prices[i].comuna = xstrdup(text(stats[i].comuna));
+        ctx->prices[i].comuna =
+            stats[i].comuna ? xstrdup(stats[i].comuna) : NULL;
+        ctx->prices[i].kind = xstrdup(text(stats[i].kind));
     }
     ctx->nprices = n;
     qsort(ctx->prices, n, sizeof *ctx->prices, price_cmp);
@@ -1015,43 +1030,102 @@ static void check_amounts(struct sink *s, const struct referencial_row *row)
     }
 }
 
-static const struct validate_price_stats *
-price_find(const struct validate_ctx *ctx, const char *comuna)
+void validate_property_kind(const char *predio, char *out, size_t size)
 {
-    struct validate_price_stats probe = { .comuna = comuna };
+    const char *p = text(predio);
+    size_t n = 0;
+
+    if (!size)
+        return;
+    while (*p && !IS_ASCII_ALPHA(*p))
+        p++;
+    for (; IS_ASCII_ALPHA(*p) && n + 1 < size; p++)
+        out[n++] = (char)(*p | 0x20);
+    out[n] = '\0';
+}
+
+bool validate_comuna_selects(const char *wanted, const char *stored)
+{
+    const struct comuna *w = NULL, *c = NULL;
+    char a[COMUNAS_NAME_MAX + 1], b[COMUNAS_NAME_MAX + 1];
+
+    if (comunas_lookup(wanted, &w) != COMUNAS_NONE && w)
+        return comunas_lookup(stored, &c) != COMUNAS_NONE && c == w;
+    comunas_fold(text(wanted), a, sizeof a);
+    comunas_fold(text(stored), b, sizeof b);
+    return strcmp(a, b) == 0;
+}
+
+static const struct validate_price_stats *
+price_get(const struct validate_ctx *ctx, const char *comuna, const char *kind)
+{
+    struct validate_price_stats probe = { .comuna = comuna, .kind = kind };
+    const struct validate_price_stats *st;
+
+    st = bsearch(&probe, ctx->prices, ctx->nprices, sizeof probe, price_cmp);
+    if (!st || st->n < ctx->price_min_n || !(st->q1 > 0) ||
+        !(st->q3 >= st->q1))
+        return NULL;
+    return st;
+}
+
+/* Like with like: the row's kind in its comuna, else its kind in the whole
+ * country, else (statistics without kinds) every sale in the comuna. */
+static const struct validate_price_stats *
+price_find(const struct validate_ctx *ctx, const char *comuna,
+           const char *kind)
+{
+    const struct validate_price_stats *st;
 
     if (!ctx->nprices)
         return NULL;
-    return bsearch(&probe, ctx->prices, ctx->nprices, sizeof probe,
-                   price_cmp);
+    if (*kind && ((st = price_get(ctx, comuna, kind)) ||
+                  (st = price_get(ctx, NULL, kind))))
+        return st;
+    return price_get(ctx, comuna, "");
 }
 
-/* Prices are compared on a log scale, where a comuna's prices are roughly
- * symmetric; a spread of at least 25% keeps a comuna whose sales all cost
+static struct finding *price_finding(struct sink *s,
+                                     const struct validate_price_stats *st)
+{
+    if (!*st->kind)
+        return sink_add(s, "price_m2_outlier", "monto,superficie",
+                        VALIDATE_WARNING,
+                        N_("price per m² %s is far outside the usual range "
+                           "in %s (middle half %s to %s)"));
+    return sink_add(s, "price_m2_outlier", "monto,superficie",
+                    VALIDATE_WARNING,
+                    N_("price per m² %s is far outside the usual range for "
+                       "“%s” in %s (middle half %s to %s)"));
+}
+
+/* Prices are compared on a log scale, where a group's prices are roughly
+ * symmetric; a spread of at least 25% keeps a group whose sales all cost
  * the same from flagging every other price. */
 static void check_price(struct sink *s, const struct referencial_row *row,
                         const struct validate_ctx *ctx)
 {
     const struct validate_price_stats *st;
     double price, iqr, lp, k = ctx->price_fence;
+    char kind[64];
     struct finding *f;
 
     if (row->monto_null || row->monto <= 0 || !(row->superficie > 0) ||
         !isfinite(row->superficie))
         return;
-    st = price_find(ctx, text(row->comuna));
-    if (!st || st->n < ctx->price_min_n || !(st->q1 > 0) || !(st->q3 >= st->q1))
+    validate_property_kind(row->predio, kind, sizeof kind);
+    if (!(st = price_find(ctx, text(row->comuna), kind)))
         return;
     price = (double)row->monto / row->superficie;
     lp = log(price);
     iqr = fmax(log(st->q3 / st->q1), log(1.25));
     if (lp >= log(st->q1) - k * iqr && lp <= log(st->q3) + k * iqr)
         return;
-    f = sink_add(s, "price_m2_outlier", "monto,superficie", VALIDATE_WARNING,
-                 N_("price per m² %s is far outside the usual range in %s "
-                    "(middle half %s to %s)"));
+    f = price_finding(s, st);
     arg_printf(f, "%.0f", price);
-    arg_text(f, text(row->comuna));
+    if (*st->kind)
+        arg_text(f, st->kind);
+    arg_text(f, st->comuna ? st->comuna : _("all of Chile"));
     arg_printf(f, "%.0f", st->q1);
     arg_printf(f, "%.0f", st->q3);
 }

@@ -20,7 +20,7 @@ enum validate_fix {
                             columns; a constant of this module, never data */
 };
 
-#define VALIDATE_ARGS 4
+#define VALIDATE_ARGS 5
 #define VALIDATE_ARG_SIZE 96
 #define VALIDATE_FIX_SIZE 128
 /* More than any row can produce: every rule once plus a few RUTs. */
@@ -63,12 +63,17 @@ struct referencial_row {
                         included (count(*) over the partition); 0 = unknown */
 };
 
-/* Price per m² (monto / superficie, CLP) of one comuna, from the caller's
- * SQL: percentile_cont(array[0.25, 0.5, 0.75]) within group (...). */
+/* Price per m² (monto / superficie, CLP) of one kind of property in one
+ * comuna, from the caller's SQL: percentile_cont(array[0.25, 0.5, 0.75])
+ * within group (...). Land costs a fraction of a built m², so a row is
+ * compared with rows of its own kind (validate_property_kind): first in
+ * its comuna, then, where the comuna has too few, in the whole country. */
 struct validate_price_stats {
-    const char *comuna; /* as stored in referenciales.comuna */
+    const char *comuna; /* as stored in referenciales.comuna; NULL: every
+                           comuna (the country's statistics for kind) */
     double q1, median, q3;
-    long n; /* rows behind the quartiles */
+    long n;           /* rows behind the quartiles */
+    const char *kind; /* validate_property_kind(); NULL or "": every kind */
 };
 
 struct validate_cbr;
@@ -85,7 +90,7 @@ struct validate_ctx {
     double geom_tolerance; /* degrees between geom and (lng, lat) */
     double price_fence; /* outlier: beyond this many interquartile ranges
                            (of the logarithm) outside the quartiles */
-    long price_min_n;   /* comunas with fewer rows are not judged */
+    long price_min_n;   /* groups with fewer rows are not judged */
     /* Private: set through the functions. */
     regex_t rol_re;
     char *rol_pattern;
@@ -142,6 +147,18 @@ struct validate_rule {
     const char *title;
 };
 const struct validate_rule *validate_rules(size_t *n);
+
+/* The kind of property a predio describes, as price statistics group it:
+ * its first run of ASCII letters, lower-cased ("Parcela 3, proyecto..." ->
+ * "parcela"); "" when it has none. SQL_VALIDATE_PRICES computes the same
+ * key with lower(substring(predio from '[A-Za-z]+')). */
+void validate_property_kind(const char *predio, char *out, size_t size);
+
+/* Whether a stored comuna spelling names the comuna a user asked for,
+ * however either is spelt: through the official names when wanted is (or
+ * is close to) one, else by folded text (case, accents, spacing). The
+ * rule of `validate --comuna` and the moderation pane's filter. */
+bool validate_comuna_selects(const char *wanted, const char *stored);
 
 /* Single checks, for the search pane and the edit form. */
 bool validate_rol_matches(const struct validate_ctx *ctx, const char *rol);

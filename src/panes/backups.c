@@ -100,6 +100,39 @@ char *backups_kept_words(const struct backupdir_entry *e)
     return xstrdup(buf);
 }
 
+char *backups_kept_text(const struct backupdir_entry *e)
+{
+    static const unsigned rules[] = { RETENTION_DAILY, RETENTION_WEEKLY,
+                                      RETENTION_MONTHLY };
+    char *out = xstrdup("");
+
+    for (size_t i = 0; i < sizeof rules / sizeof rules[0]; i++) {
+        if (!(e->keep.rules & rules[i]))
+            continue;
+        char *next = xasprintf("%s%s%s", out, *out ? " " : "",
+                               _(retention_rule_name(rules[i])));
+        free(out);
+        out = next;
+    }
+    return out;
+}
+
+char *backups_policy_counts(const struct retention_policy *p)
+{
+    char *d = xasprintf(P_("%d daily", "%d daily",
+                           (unsigned long)p->keep_daily), p->keep_daily);
+    char *w = xasprintf(P_("%d weekly", "%d weekly",
+                           (unsigned long)p->keep_weekly), p->keep_weekly);
+    char *m = xasprintf(P_("%d monthly", "%d monthly",
+                           (unsigned long)p->keep_monthly), p->keep_monthly);
+    char *out = xasprintf("%s, %s, %s", d, w, m);
+
+    free(d);
+    free(w);
+    free(m);
+    return out;
+}
+
 enum backupverify_state backups_entry_state(const struct backups *b,
                                             const struct backupdir_entry *e)
 {
@@ -175,6 +208,18 @@ static void find_newest_state(struct backups *b)
                           _(backupverify_reason_text(e->reason))));
 }
 
+static char *policy_sentence(const struct retention_policy *met,
+                             const struct retention_policy *stated)
+{
+    char *m = backups_policy_counts(met), *s = backups_policy_counts(stated);
+    char *out = xasprintf(_("The folder meets %s; the stated policy is %s."),
+                          m, s);
+
+    free(m);
+    free(s);
+    return out;
+}
+
 static void find_policy(struct backups *b)
 {
     const struct retention_policy *m = &b->sum.met, *s = &b->stated;
@@ -182,10 +227,7 @@ static void find_policy(struct backups *b)
     if (!b->sum.unmet)
         return;
     finding_add(b, THEME_ERROR, true, "policy_not_met",
-                xasprintf(_("The folder meets %d daily, %d weekly, %d monthly;"
-                            " the stated policy is %d, %d, %d."),
-                          m->keep_daily, m->keep_weekly, m->keep_monthly,
-                          s->keep_daily, s->keep_weekly, s->keep_monthly));
+                policy_sentence(m, s));
 }
 
 static void find_other(struct backups *b)

@@ -97,6 +97,11 @@ char *backups_format_age(int64_t seconds);
 char *backups_format_time(const struct civil_time *t);
 /* "daily,weekly" (stable words) of a verdict; "" when pruned. */
 char *backups_kept_words(const struct backupdir_entry *e);
+/* The same translated and separated by spaces, for people (caller frees). */
+char *backups_kept_text(const struct backupdir_entry *e);
+/* "2 daily, 1 weekly, 1 monthly", each count with its plural (caller
+ * frees). */
+char *backups_policy_counts(const struct retention_policy *p);
 /* The state a row shows (a link shows its target's). */
 enum backupverify_state backups_entry_state(const struct backups *b,
                                             const struct backupdir_entry *e);

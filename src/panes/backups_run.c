@@ -410,6 +410,25 @@ static long long scratch_count(const struct backups_run *r, const char *table)
     return -1;
 }
 
+/* One plural form per count: a sentence with three numbers has none. */
+static char *summary_line(const struct backups_run *r, int tables)
+{
+    char *t = xasprintf(P_("%d table compared", "%d tables compared",
+                           (unsigned long)tables), tables);
+    char *d = xasprintf(P_("%d differs", "%d differ", (unsigned long)r->diffs),
+                        r->diffs);
+    char *e = xasprintf(P_("%d SQL error during the restore",
+                           "%d SQL errors during the restore",
+                           (unsigned long)r->sql_errors), r->sql_errors);
+    char *out = xasprintf(_("Restore test of %s: %s, %s; %s"), r->file, t, d,
+                          e);
+
+    free(t);
+    free(d);
+    free(e);
+    return out;
+}
+
 static void compare_lines(struct backups_run *r)
 {
     int tables = PQntuples(r->live);
@@ -421,14 +440,15 @@ static void compare_lines(struct backups_run *r)
         if (got == live)
             continue;
         r->diffs++;
-        add_line(r, got < 0 ? xasprintf(_("  %s: %lld rows live, missing "
-                                          "in the backup"), t, live)
-                            : xasprintf(_("  %s: %lld rows live, %lld in the "
-                                          "backup"), t, live, got));
+        add_line(r, got < 0
+            ? xasprintf(P_("  %s: %lld row live, missing in the backup",
+                           "  %s: %lld rows live, missing in the backup",
+                           (unsigned long)live), t, live)
+            : xasprintf(P_("  %s: %lld row live, %lld in the backup",
+                           "  %s: %lld rows live, %lld in the backup",
+                           (unsigned long)live), t, live, got));
     }
-    add_line(r, xasprintf(_("Restore test of %s: %d tables compared, %d "
-                            "differ; %d SQL errors during the restore"),
-                          r->file, tables, r->diffs, r->sql_errors));
+    add_line(r, summary_line(r, tables));
     /* The summary first. */
     char *sum = r->lines[r->nlines - 1];
     memmove(r->lines + 1, r->lines,

@@ -122,17 +122,11 @@ static char *change_text(const struct backupdir_entry *e)
 
 static char *kept_text(const struct backupdir_entry *e)
 {
-    char *w;
-
     if (e->kind != BACKUPDIR_BACKUP)
         return xstrdup("");
     if (!e->keep.rules)
         return xstrdup(_("would be pruned"));
-    w = backups_kept_words(e);
-    for (char *c = w; *c; c++)
-        if (*c == ',')
-            *c = ' ';
-    return w;
+    return backups_kept_text(e);
 }
 
 /* Minutes are enough on screen (the report has seconds); a time read from
@@ -226,6 +220,31 @@ static void line(WINDOW *w, int y, enum theme_role role, const char *text)
     wattrset(w, A_NORMAL);
 }
 
+/* What verification found, counted over the backups (a link counts as its
+ * target, which is a row of its own): "6 verified · 1 failing". */
+static char *verdict_text(const struct backups *b)
+{
+    size_t ok = 0, bad = 0;
+    char *v, *f, *out;
+
+    for (size_t i = 0; i < b->bd->n; i++) {
+        const struct backupdir_entry *e = &b->bd->entries[i];
+        enum backupverify_state st = backupverify_state_class(e->state);
+        if (e->kind != BACKUPDIR_BACKUP && e->kind != BACKUPDIR_PARTIAL)
+            continue;
+        ok += st == BACKUPVERIFY_VERIFIED;
+        bad += st != BACKUPVERIFY_VERIFIED && st != BACKUPVERIFY_UNVERIFIED;
+    }
+    if (!bad)
+        return xasprintf(P_("%zu verified", "%zu verified", ok), ok);
+    v = xasprintf(P_("%zu verified", "%zu verified", ok), ok);
+    f = xasprintf(P_("%zu failing", "%zu failing", bad), bad);
+    out = xasprintf("%s · %s", v, f);
+    free(v);
+    free(f);
+    return out;
+}
+
 static char *progress_text(const struct backups *b)
 {
     double pct;
@@ -233,7 +252,7 @@ static char *progress_text(const struct backups *b)
     if (b->bd->err)
         return xstrdup(_("cannot be read"));
     if (!b->timer)
-        return xstrdup(_("all verified"));
+        return verdict_text(b);
     pct = b->bytes_total ? 100.0 * (double)(b->bytes_done +
                                             (b->job ? backupverify_bytes_read(
                                                           b->job)
@@ -257,12 +276,13 @@ static char *folder_text(const struct backups *b)
 
 static char *policy_text(const struct backups *b)
 {
-    const struct retention_policy *s = &b->stated, *m = &b->sum.met;
+    char *s = backups_policy_counts(&b->stated);
+    char *m = backups_policy_counts(&b->sum.met);
+    char *out = xasprintf(_("Policy stated: %s · met: %s"), s, m);
 
-    return xasprintf(_("Policy stated: %d daily, %d weekly, %d monthly · "
-                       "met: %d daily, %d weekly, %d monthly"),
-                     s->keep_daily, s->keep_weekly, s->keep_monthly,
-                     m->keep_daily, m->keep_weekly, m->keep_monthly);
+    free(s);
+    free(m);
+    return out;
 }
 
 static char *day_text(int64_t day)

@@ -13,33 +13,48 @@
 #include "i18n.h"
 
 /* Reasons offered when rejecting: a digit picks one. */
-static const char *const reasons[] = {
+const char *const moderation_reasons[] = {
     N_("duplicate inscription"),
     N_("not a sale (wrong data)"),
     N_("cannot be verified"),
 };
+const int moderation_nreasons =
+    (int)(sizeof moderation_reasons / sizeof *moderation_reasons);
 
-static void move_card(struct pane *p, int delta)
+static void act_next(struct pane *p) { moderation_move(p, 1); }
+static void act_prev(struct pane *p) { moderation_move(p, -1); }
+
+/* The cursor on the card's lines (the field e edits). */
+static void move_field(struct pane *p, int delta)
 {
     struct modp *s = moderation_state(p);
 
-    s->cur += delta;
-    if (s->cur >= s->n)
-        s->cur = s->n - 1;
-    if (s->cur < 0)
-        s->cur = 0;
+    s->field += delta;
+    if (s->field >= moderation_nfields)
+        s->field = moderation_nfields - 1;
+    if (s->field < 0)
+        s->field = 0;
     app_redraw();
 }
 
-static void act_next(struct pane *p) { move_card(p, 1); }
-static void act_prev(struct pane *p) { move_card(p, -1); }
+static void act_field_down(struct pane *p) { move_field(p, 1); }
+static void act_field_up(struct pane *p) { move_field(p, -1); }
 
+/* A card to write on, shown as the server has it now. */
 static bool have_card(struct pane *p)
 {
-    if (moderation_row(moderation_state(p)) >= 0)
-        return true;
-    app_error("%s", _("No card to decide on"));
-    return false;
+    struct modp *s = moderation_state(p);
+
+    if (moderation_row(s) < 0) {
+        app_error("%s", _("No card to decide on"));
+        return false;
+    }
+    if (s->stale) {
+        app_message("%s", _("The card is being reloaded: try again in a "
+                             "moment"));
+        return false;
+    }
+    return true;
 }
 
 static void act_approve(struct pane *p)
@@ -87,24 +102,57 @@ static void act_official_comuna(struct pane *p)
         moderation_fix(p, "comuna", c->name);
 }
 
+/* A deletion goes ahead only when the row's id, or the word delete, was
+ * typed for the card still shown. */
+static void confirm_delete(struct pane *p, const char *line)
+{
+    struct modp *s = moderation_state(p);
+    int row = moderation_row(s);
+
+    if (row < 0 || !s->edit_id ||
+        strcmp(PQgetvalue(s->queue, row, 0), s->edit_id) != 0)
+        app_error("%s", _("The card changed: nothing was deleted"));
+    else if (strcmp(line, s->edit_id) == 0 || strcmp(line, "delete") == 0 ||
+             strcmp(line, _("delete")) == 0)
+        moderation_delete(p);
+    else
+        app_message("%s", _("Not confirmed: nothing was deleted"));
+}
+
+/* A filter typed: empty clears it. */
+static void set_filter(struct pane *p, char **filter, const char *line)
+{
+    free(*filter);
+    *filter = *line ? xstrdup(line) : NULL;
+    moderation_reload_top(p);
+}
+
 static void on_prompt(const char *line, void *arg)
 {
     struct pane *p = arg;
     struct modp *s = moderation_state(p);
     enum mod_prompt kind = s->prompt_kind;
-    size_t n = sizeof reasons / sizeof *reasons;
+    int n = moderation_nreasons;
 
     cmdline_deactivate(s->prompt);
     s->prompt_kind = MOD_PROMPT_NONE;
     app_redraw();
-    if (!line)
+    if (!line) {
+        if (kind == MOD_PROMPT_EDIT || kind == MOD_PROMPT_DELETE)
+            app_message("%s", _("Cancelled: nothing was changed"));
         return;
+    }
     if (kind == MOD_PROMPT_COMUNA) {
-        free(s->comuna);
-        s->comuna = *line ? xstrdup(line) : NULL;
-        moderation_reload_top(p);
-    } else if (line[0] >= '1' && line[0] < '1' + (int)n && !line[1]) {
-        moderation_decide(p, "rejected", "reject", _(reasons[line[0] - '1']));
+        moderation_filter_comuna(p, line);
+    } else if (kind == MOD_PROMPT_CREATOR) {
+        set_filter(p, &s->creator, line);
+    } else if (kind == MOD_PROMPT_EDIT) {
+        moderation_edit_accept(p, line);
+    } else if (kind == MOD_PROMPT_DELETE) {
+        confirm_delete(p, line);
+    } else if (line[0] >= '1' && line[0] < '1' + n && !line[1]) {
+        moderation_decide(p, "rejected", "reject",
+                          _(moderation_reasons[line[0] - '1']));
     } else if (*line) {
         moderation_decide(p, "rejected", "reject", line);
     } else {
@@ -112,8 +160,8 @@ static void on_prompt(const char *line, void *arg)
     }
 }
 
-static void ask(struct pane *p, enum mod_prompt kind, const char *question,
-                const char *initial)
+void moderation_ask(struct pane *p, enum mod_prompt kind,
+                    const char *question, const char *initial)
 {
     struct modp *s = moderation_state(p);
 
@@ -126,22 +174,51 @@ static void ask(struct pane *p, enum mod_prompt kind, const char *question,
 
 static void act_reject(struct pane *p)
 {
-    char *q;
-
     if (!have_card(p))
         return;
-    q = xasprintf(_("reason (1 %s, 2 %s, 3 %s, or text): "), _(reasons[0]),
-                  _(reasons[1]), _(reasons[2]));
-    ask(p, MOD_PROMPT_REASON, q, "");
-    free(q);
+    /* the presets are listed above the prompt (moderation_view.c) */
+    moderation_ask(p, MOD_PROMPT_REASON, _("reason (1-3, or text): "), "");
 }
 
 static void act_comuna(struct pane *p)
 {
     struct modp *s = moderation_state(p);
 
-    ask(p, MOD_PROMPT_COMUNA, _("comuna (as stored; empty: all): "),
-        s->comuna ? s->comuna : "");
+    moderation_ask(p, MOD_PROMPT_COMUNA,
+                   _("comuna (any spelling; empty: all): "),
+                   s->comuna ? s->comuna : "");
+}
+
+static void act_creator(struct pane *p)
+{
+    struct modp *s = moderation_state(p);
+
+    moderation_ask(p, MOD_PROMPT_CREATOR,
+                   /* xgettext:no-c-format */
+                   _("creator (user id, e-mail or name, % matches any "
+                     "text; empty: all): "),
+                   s->creator ? s->creator : "");
+}
+
+static void act_edit(struct pane *p)
+{
+    if (have_card(p))
+        moderation_edit_start(p);
+}
+
+static void act_delete(struct pane *p)
+{
+    struct modp *s = moderation_state(p);
+    char *q;
+
+    if (!have_card(p))
+        return;
+    free(s->edit_id);
+    s->edit_id = xstrdup(PQgetvalue(s->queue, moderation_row(s), 0));
+    q = xasprintf(_("delete row %s? Type delete (or the id) and Enter; Esc "
+                    "keeps it: "), s->edit_id);
+    moderation_ask(p, MOD_PROMPT_DELETE, q, "");
+    free(q);
 }
 
 static void act_failing(struct pane *p)
@@ -179,17 +256,27 @@ static const struct keybinding moderation_bindings[] = {
     { 'c', NULL, N_("apply the official comuna spelling"),
       act_official_comuna, true, true },
     { 'g', NULL, N_("set geom from lat/lng"), act_geom, true, true },
-    { 'u', NULL, N_("undo the last decision or fix"), act_undo, true,
+    { 'e', NULL, N_("edit the field under the cursor"), act_edit, true,
       true },
+    { 'd', NULL, N_("delete the row (typed confirmation; u undoes)"),
+      act_delete, true, false },
+    { 'u', NULL, N_("undo the last decision, fix, edit or deletion"),
+      act_undo, true, true },
     { 'n', NULL, N_("next card"), act_next, false, true },
-    { KEY_DOWN, NULL, NULL, act_next, false, false },
     { 'p', NULL, N_("previous card"), act_prev, false, true },
-    { KEY_UP, NULL, NULL, act_prev, false, false },
+    { KEY_DOWN, "↓/j", N_("cursor to the next field"), act_field_down,
+      false, false },
+    { 'j', NULL, NULL, act_field_down, false, false },
+    { KEY_UP, "↑/k", N_("cursor to the previous field"), act_field_up,
+      false, false },
+    { 'k', NULL, NULL, act_field_up, false, false },
     { 'F', NULL, N_("failing rows only / every row"), act_failing, false,
       true },
     { 'S', NULL, N_("scraped rows only (no user) / every row"), act_scraped,
       false, false },
     { 'C', NULL, N_("only one comuna"), act_comuna, false, false },
+    { 'U', NULL, N_("only one creator (user id, e-mail or name)"),
+      act_creator, false, false },
     { 'R', NULL, N_("load the queue again"), act_refresh, false, false },
     { 0, NULL, NULL, NULL, false, false },
 };

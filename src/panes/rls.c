@@ -199,16 +199,32 @@ static void act_simulate(struct pane *p)
                      s->sim_role ? s->sim_role : s->app_role);
 }
 
-/* U on a table of the simulation: ask for the row's primary key. */
+/* The table U asks about: the one under the cursor in the tables and
+ * simulation views, the one whose policies are shown; else -1. */
+static int check_table(const struct rlsp *s)
+{
+    int ref = rls_view_ref(s);
+
+    if (s->view == RLS_VIEW_TABLES || s->view == RLS_VIEW_SIMULATE)
+        return ref;
+    if (s->view == RLS_VIEW_POLICIES)
+        return s->table;
+    return -1;
+}
+
+/* U on a table: ask for the row's primary key. */
 static void act_check(struct pane *p)
 {
     struct rlsp *s = rls_state(p);
-    int ref = rls_view_ref(s);
+    int ref = check_table(s);
     char *q;
 
-    if (s->view != RLS_VIEW_SIMULATE || ref < 0 || !s->sim_role) {
-        app_error("%s", _("Simulate an identity first (S), then choose a "
-                          "table"));
+    if (!s->sim_role) {
+        app_error("%s", _("Simulate an identity first (S)"));
+        return;
+    }
+    if (ref < 0 || ref >= s->ntables) {
+        app_error("%s", _("Choose a table first (t: tables, s: simulation)"));
         return;
     }
     if (!s->extra[ref].pk) {

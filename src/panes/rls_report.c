@@ -52,7 +52,9 @@ static void report_findings(struct rlsp *s, struct report *r)
     report_table_begin(r, "findings", _("Findings"), 6, keys, labels, types);
     for (int i = 0; i < s->findings.n; i++) {
         const struct rls_finding *f = &s->findings.v[i];
-        const char *row[] = { f->check, rlslint_severity_name(f->severity),
+        const char *sev = rlslint_severity_name(f->severity);
+        /* JSON keeps the stable English word; text is read by people. */
+        const char *row[] = { f->check, report_json(r) ? sev : _(sev),
                               f->object, _(f->message), f->detail,
                               f->fix_sql };
         report_row(r, row);

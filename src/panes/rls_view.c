@@ -5,6 +5,8 @@
 
 #include "panes/rls.h"
 
+#include <stdarg.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -60,20 +62,58 @@ static int findings_on(const struct rlsp *s, const char *object)
     return n;
 }
 
+/* One line of columns, each padded to its width in display columns (a
+ * negative width aligns right); the texts end with NULL. */
+static char *columns(const int *widths, ...)
+{
+    char *line = NULL;
+    const char *t;
+    va_list ap;
+
+    va_start(ap, widths);
+    for (int i = 0; (t = va_arg(ap, const char *)); i++)
+        text_append_col(&line, t, abs(widths[i]),
+                        widths[i] < 0 ? TEXT_RIGHT : 0);
+    va_end(ap);
+    return line ? line : xstrdup("");
+}
+
+/* Each column as wide as its translated label at least (a label wider
+ * than the values would push the next columns out of line); adds the
+ * header line. */
+static void header(struct rls_lines *L, const int *base, int *w, int n,
+                   const char *const *labels)
+{
+    char *line = NULL;
+
+    for (int i = 0; i < n; i++) {
+        int lw = text_width(labels[i]), bw = abs(base[i]);
+        w[i] = (lw > bw ? lw : bw) * (base[i] < 0 ? -1 : 1);
+        text_append_col(&line, labels[i], abs(w[i]),
+                        w[i] < 0 ? TEXT_RIGHT : 0);
+    }
+    add(L, THEME_HEADER, -1, line ? line : xstrdup(""));
+}
+
 static void lines_tables(const struct rlsp *s, struct rls_lines *L)
 {
-    add(L, THEME_HEADER, -1, xasprintf("%-36s %-4s %-6s %-16s %8s %8s",
-        _("table"), _("RLS"), _("forced"), _("owner"), _("policies"),
-        _("findings")));
+    static const int base[] = { 36, 4, 6, 16, -8, -8 };
+    const char *labels[] = { _("table"), _("RLS"), _("forced"), _("owner"),
+                             _("policies"), _("findings") };
+    int table_cols[6];
+
+    header(L, base, table_cols, 6, labels);
     for (int i = 0; i < s->ntables; i++) {
         const struct rls_table *t = &s->tables[i];
         char *name = advisor_qualified(t->schema, t->name);
         int nf = findings_on(s, name);
+        char np[16], nfs[16];
+        snprintf(np, sizeof np, "%d", t->npolicies);
+        snprintf(nfs, sizeof nfs, "%d", nf);
         add(L, nf ? THEME_WARNING : THEME_NORMAL, i,
-            xasprintf("%-36s %-4s %-6s %-16s %8d %8d", name,
-                      t->enabled ? _("on") : _("off"),
-                      t->forced ? _("yes") : _("no"), t->owner, t->npolicies,
-                      nf));
+            columns(table_cols, name, t->enabled ? _("on") : _("off"),
+                    t->forced ? _("yes") : _("no"), t->owner, np, nfs,
+                    (const char *)NULL));
         free(name);
     }
 }
@@ -156,8 +196,12 @@ static void lines_policies(const struct rlsp *s, struct rls_lines *L)
 
 static void lines_roles(const struct rlsp *s, struct rls_lines *L)
 {
-    add(L, THEME_HEADER, -1, xasprintf("%-24s %-9s %-9s %-5s %s", _("role"),
-        _("superuser"), "BYPASSRLS", _("login"), _("member of")));
+    static const int base[] = { 24, 9, 9, 5, 0 };
+    const char *labels[] = { _("role"), _("superuser"), "BYPASSRLS",
+                             _("login"), _("member of") };
+    int cols[5];
+
+    header(L, base, cols, 5, labels);
     for (int i = 0; i < s->nroles; i++) {
         const struct rls_role *r = &s->roles[i];
         char *of = xstrdup("");
@@ -167,11 +211,13 @@ static void lines_roles(const struct rlsp *s, struct rls_lines *L)
             of = next;
         }
         bool app = s->app_role && strcmp(r->name, s->app_role) == 0;
+        char *last = xasprintf("%s%s", of, app ? _("  (application role)")
+                                                 : "");
         add(L, app ? THEME_TITLE : THEME_NORMAL, -1,
-            xasprintf("%-24s %-9s %-9s %-5s %s%s", r->name,
-                      r->superuser ? _("yes") : "", r->bypassrls ? _("yes") : "",
-                      r->login ? _("yes") : "", of,
-                      app ? _("  (application role)") : ""));
+            columns(cols, r->name, r->superuser ? _("yes") : "",
+                    r->bypassrls ? _("yes") : "", r->login ? _("yes") : "",
+                    last, (const char *)NULL));
+        free(last);
         free(of);
     }
 }
@@ -184,17 +230,28 @@ static enum theme_role severity_role(enum rls_severity sev)
 
 static void lines_findings(const struct rlsp *s, struct rls_lines *L)
 {
+    int cols[] = { 8, 22, 0 };
+
+    /* The widest severity word sets the first column. */
+    for (int v = RLS_INFO; v <= RLS_CRITICAL; v++) {
+        int w = text_width(_(rlslint_severity_name((enum rls_severity)v)));
+        cols[0] = w > cols[0] ? w : cols[0];
+    }
     if (s->findings.n == 0)
         add(L, THEME_OK, -1, xstrdup(_("No findings.")));
     for (int i = 0; i < s->findings.n; i++) {
         const struct rls_finding *f = &s->findings.v[i];
-        add(L, severity_role(f->severity), i, xasprintf("%-8s %-22s %s",
-            rlslint_severity_name(f->severity), f->check, f->object));
-        add(L, THEME_NORMAL, i, xasprintf("         %s", _(f->message)));
+        add(L, severity_role(f->severity), i,
+            columns(cols, _(rlslint_severity_name(f->severity)), f->check,
+                    f->object, (const char *)NULL));
+        add(L, THEME_NORMAL, i, xasprintf("%*s%s", cols[0] + 1, "",
+                                          _(f->message)));
         if (f->detail)
-            add(L, THEME_NORMAL, i, xasprintf("         %s", f->detail));
+            add(L, THEME_NORMAL, i, xasprintf("%*s%s", cols[0] + 1, "",
+                                              f->detail));
         if (f->fix_sql)
-            add(L, THEME_DIM, i, xasprintf(_("         fix: %s"), f->fix_sql));
+            add(L, THEME_DIM, i, xasprintf("%*s%s %s", cols[0] + 1, "",
+                                           _("fix:"), f->fix_sql));
     }
 }
 
@@ -257,6 +314,10 @@ static void lines_check(const struct rlsp *s, struct rls_lines *L)
 
 static void lines_simulate(const struct rlsp *s, struct rls_lines *L)
 {
+    static const int base[] = { 36, -12 };
+    const char *labels[] = { _("table"), _("visible rows") };
+    int sim_cols[2];
+
     if (!s->sim_role) {
         add(L, THEME_DIM, -1, xstrdup(_("Press S to choose a role and a user "
                                         "id: the counts are computed in a "
@@ -274,18 +335,20 @@ static void lines_simulate(const struct rlsp *s, struct rls_lines *L)
                                               "to it; missing: %s"),
                                             s->sim_hint));
     lines_check(s, L);
-    add(L, THEME_HEADER, -1, xasprintf("%-36s %12s", _("table"),
-                                       _("visible rows")));
+    header(L, base, sim_cols, 2, labels);
     for (int i = 0; i < s->ntables; i++) {
         long long v = s->extra[i].visible;
         char *name;
         if (!s->tables[i].enabled)
             continue;
         name = advisor_qualified(s->tables[i].schema, s->tables[i].name);
+        char n[24];
+        snprintf(n, sizeof n, "%lld", v);
         add(L, v == RLS_NO_GRANT ? THEME_DIM : THEME_NORMAL, i,
-            v >= 0 ? xasprintf("%-36s %12lld", name, v)
-            : xasprintf("%-36s %12s", name,
-                        v == RLS_NO_GRANT ? _("no SELECT grant") : "-"));
+            columns(sim_cols, name,
+                    v >= 0 ? n : v == RLS_NO_GRANT ? _("no SELECT grant")
+                                                   : "-",
+                    (const char *)NULL));
         free(name);
         lines_sample(s->extra[i].sample, i, L);
     }

@@ -107,6 +107,7 @@ static void open_item(struct pane *p, const struct schema_item *it)
     }
     schema_detail_build(s, it);
     s->mode = SM_DETAIL;
+    s->back = SM_TREE;
     app_redraw();
 }
 
@@ -114,14 +115,28 @@ static void act_open(struct pane *p)
 {
     struct schemap *s = S(p);
 
-    if (s->mode == SM_TREE && s->cur < s->nitems)
+    if (s->mode == SM_TREE && s->cur < s->nitems) {
         open_item(p, &s->items[s->cur]);
+    } else if (s->mode == SM_MIGRATIONS) {
+        if (!schema_migration_log(s, COLS)) {
+            app_message("%s", _("This migration has no log"));
+            return;
+        }
+        s->mode = SM_DETAIL;
+        s->back = SM_MIGRATIONS;
+        app_redraw();
+    }
 }
 
 static void act_back(struct pane *p)
 {
     struct schemap *s = S(p);
 
+    if (s->mode == SM_DETAIL && s->back == SM_MIGRATIONS) {
+        s->mode = SM_MIGRATIONS;
+        app_redraw();
+        return;
+    }
     if (s->mode == SM_TREE && s->filter[0]) {
         s->filter[0] = '\0';
         schema_tree_build(s);
@@ -192,10 +207,15 @@ static void act_copy(struct pane *p)
     struct schemap *s = S(p);
     const struct adv_finding *f = current_finding(s);
 
+    const PGresult *mig = s->m.migrations;
+
     if (s->mode == SM_ADVISOR)
         copy(f ? f->fix_sql : NULL, _("fix"));
     else if (s->mode == SM_DETAIL)
-        copy(s->copy, _("DDL"));
+        copy(s->copy, s->back == SM_MIGRATIONS ? _("log") : _("DDL"));
+    else if (s->mode == SM_MIGRATIONS && mig && s->mig_cur < PQntuples(mig))
+        copy(PQgetisnull(mig, s->mig_cur, MC_LOGS)
+                 ? NULL : PQgetvalue(mig, s->mig_cur, MC_LOGS), _("log"));
     else
         app_error("%s", _("Open a table (Enter) or the advisor (a) to copy"));
 }
@@ -261,7 +281,7 @@ static void act_run_fix(struct pane *p)
     a = xmalloc(sizeof *a);
     a->p = p;
     a->sql = xstrdup(f->fix_sql);
-    q = xasprintf(_("Run %s ? (y/n)"), f->fix_sql);
+    q = xasprintf(_("Run %s?"), f->fix_sql);
     app_confirm(q, on_fix_confirm, a);
     free(q);
 }
@@ -269,7 +289,8 @@ static void act_run_fix(struct pane *p)
 /* ---- keys -------------------------------------------------------------- */
 
 static const struct keybinding bindings[] = {
-    { '\n', "Enter", N_("open the table, function or type"), act_open,
+    { '\n', "Enter", N_("open the table, function or type; a "
+                         "migration's whole log"), act_open,
       false, true },
     { '/', NULL, N_("filter by name as you type"), act_filter, false, true },
     { 's', NULL, N_("sort tables by size / by name"), act_sort, false,
@@ -354,32 +375,77 @@ static bool schema_editing(struct pane *p)
 
 /* ---- commands ---------------------------------------------------------- */
 
-static bool open_named(struct pane *p, const char *name)
+/* The item's schema and name (NULL for schemas, groups, extensions). */
+static const char *item_name(const struct schema_model *m,
+                             const struct schema_item *it,
+                             const char **schema)
+{
+    switch (it->kind) {
+    case SI_REL:
+        *schema = schema_val(m, SQ_RELATIONS, it->row, RC_SCHEMA);
+        return schema_val(m, SQ_RELATIONS, it->row, RC_NAME);
+    case SI_FUNC:
+        *schema = schema_val(m, SQ_FUNCTIONS, it->row, FC_SCHEMA);
+        return schema_val(m, SQ_FUNCTIONS, it->row, FC_NAME);
+    case SI_ENUM:
+        *schema = schema_val(m, SQ_ENUMS, it->row, 0);
+        return schema_val(m, SQ_ENUMS, it->row, 1);
+    default:
+        return NULL;
+    }
+}
+
+/* A function, type (or relation) in the tree: the best match, as for
+ * schema_model_find; "name()" only names a function. */
+static bool open_named(struct pane *p, const struct adv_name *n)
 {
     struct schemap *s = S(p);
+    int best = -1, best_how = 0;
 
-    for (int i = 0; i < s->nitems; i++) {
-        const struct schema_item *it = &s->items[i];
-        const char *n = it->kind == SI_REL ? schema_val(&s->m, SQ_RELATIONS,
-                                                        it->row, RC_NAME)
-                      : it->kind == SI_FUNC ? schema_val(&s->m, SQ_FUNCTIONS,
-                                                         it->row, FC_NAME)
-                      : it->kind == SI_ENUM ? schema_val(&s->m, SQ_ENUMS,
-                                                         it->row, 1)
-                      : NULL;
-        if (n && strcmp(n, name) == 0) {
-            s->cur = i;
-            open_item(p, it);
-            return true;
+    for (int i = 0; i < s->nitems && best_how < 2; i++) {
+        const char *schema = NULL;
+        const char *name = item_name(&s->m, &s->items[i], &schema);
+        int how;
+        if (!name || (n->call && s->items[i].kind != SI_FUNC))
+            continue;
+        how = advisor_name_match(n, schema, name);
+        if (how > best_how) {
+            best = i;
+            best_how = how;
         }
     }
-    return false;
+    if (best < 0)
+        return false;
+    s->cur = best;
+    open_item(p, &s->items[best]);
+    return true;
+}
+
+static void describe(struct pane *p, const char *text)
+{
+    struct schemap *s = S(p);
+    const struct schema_rel *r;
+    struct adv_name n;
+
+    if (!advisor_parse_name(text, &n)) {
+        app_error(_("Not a name: %s (use name, \"Name\", schema.name or "
+                    "name())"), text);
+        return;
+    }
+    s->filter[0] = '\0';
+    schema_tree_build(s);
+    if ((r = schema_model_find_name(&s->m, &n))) {
+        struct schema_item it = { SI_REL, r->row, NULL };
+        open_item(p, &it);
+    } else if (!open_named(p, &n)) {
+        app_error(_("No table, view, function or type named %s"), text);
+    }
+    advisor_name_free(&n);
 }
 
 static void cmd_describe(struct pane *p, const char *name)
 {
     struct schemap *s = S(p);
-    const struct schema_rel *r;
 
     if (!*name) {
         app_error("%s", _("Usage: :d NAME (a table, view, function or type)"));
@@ -391,14 +457,7 @@ static void cmd_describe(struct pane *p, const char *name)
         app_message(_("Opening %s once the catalog is read…"), name);
         return;
     }
-    s->filter[0] = '\0';
-    schema_tree_build(s);
-    if ((r = schema_model_find(&s->m, name))) {
-        struct schema_item it = { SI_REL, r->row, NULL };
-        open_item(p, &it);
-    } else if (!open_named(p, name)) {
-        app_error(_("No table, view, function or type named %s"), name);
-    }
+    describe(p, name);
 }
 
 static bool schema_command(struct pane *p, const char *name,

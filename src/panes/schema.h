@@ -18,7 +18,7 @@
 enum schema_q {
     SQ_NAMESPACES, SQ_RELATIONS, SQ_FUNCTIONS, SQ_ENUMS, SQ_EXTENSIONS,
     SQ_COLUMNS, SQ_INDEXES, SQ_CONSTRAINTS, SQ_TRIGGERS, SQ_SEQUENCES,
-    SQ_DATABASE, SQ_SIZES, SQ_COUNT
+    SQ_DATABASE, SQ_GEOMETRY, SQ_SIZES, SQ_COUNT
 };
 #define SQ_TREE_LAST SQ_EXTENSIONS
 
@@ -28,8 +28,10 @@ enum {
     RC_TOAST, RC_HAS_PK, RC_RLS, RC_RLS_FORCED, RC_POLICIES, RC_LIVE,
     RC_DEAD, RC_SEQ_SCAN, RC_IDX_SCAN, RC_LAST_VACUUM, RC_LAST_AUTOVACUUM,
     RC_LAST_ANALYZE, RC_LAST_AUTOANALYZE, RC_XID_AGE, RC_SEC_INVOKER,
-    RC_READS_RLS, RC_COMMENT, RC_OWNER, RC_VIEWDEF
+    RC_READS_RLS, RC_COMMENT, RC_OWNER, RC_VIEWDEF, RC_FOREIGN, RC_HAS_STATS
 };
+/* SQL_SCHEMA_GEOMETRY: an untyped geometry column's sampled type, SRID */
+enum { GC_SCHEMA, GC_TABLE, GC_COLUMN, GC_TYPE, GC_SRID };
 /* SQL_SCHEMA_COLUMNS */
 enum { CC_SCHEMA, CC_TABLE, CC_NAME, CC_TYPE, CC_NULLABLE, CC_DEFAULT,
        CC_COMMENT, CC_IDENTITY, CC_GENERATED };
@@ -94,9 +96,13 @@ bool schema_bool(const struct schema_model *m, enum schema_q q, int row,
 long long schema_ll(const struct schema_model *m, enum schema_q q, int row,
                     int col);
 int schema_rows(const struct schema_model *m, enum schema_q q);
-/* The relation named "schema.name" or "name" (first match), or NULL. */
+/* The relation a name names (see advisor_parse_name: name, "Quoted",
+ * schema.name; the first schema's when not qualified), or NULL. A name as
+ * psql reads it wins over a bare name matched as typed. */
 const struct schema_rel *schema_model_find(const struct schema_model *m,
                                            const char *name);
+const struct schema_rel *schema_model_find_name(const struct schema_model *m,
+                                                const struct adv_name *n);
 /* "Point, SRID 4326", "untyped" or NULL for a non-geometry type. */
 char *schema_geometry_note(const char *type);
 /* A byte count as "12 kB" / "3.4 MB". Static buffer: use at once. */
@@ -150,6 +156,7 @@ struct schemap {
     int adv_cur, adv_top;
     int mig_cur, mig_top;
     char *copy;               /* what y copies in the detail (the DDL) */
+    enum schema_mode back;    /* where Esc leaves the detail for */
 };
 
 /* Rebuilds the tree items from the model, the filter and the sort. */
@@ -162,5 +169,8 @@ void schema_detail_free(struct schemap *s);
 void schema_detail_draw(struct schemap *s, WINDOW *w);
 void schema_advisor_draw(struct schemap *s, WINDOW *w);
 void schema_migrations_draw(struct schemap *s, WINDOW *w);
+/* The selected migration's whole log as detail lines (wrapped at width);
+ * false when it has none. */
+bool schema_migration_log(struct schemap *s, int width);
 
 #endif

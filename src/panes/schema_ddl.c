@@ -138,6 +138,7 @@ char *schema_ddl(const struct schema_model *m, const struct schema_rel *r)
         schema_val(m, SQ_RELATIONS, r->row, RC_NAME));
     const char *kind = schema_val(m, SQ_RELATIONS, r->row, RC_KIND);
     const char *viewdef = schema_val(m, SQ_RELATIONS, r->row, RC_VIEWDEF);
+    const char *foreign;
     char *out;
 
     if (*kind == 'S') {
@@ -151,10 +152,13 @@ char *schema_ddl(const struct schema_model *m, const struct schema_rel *r)
         free(rel);
         return out;
     }
-    out = xasprintf("CREATE TABLE %s (\n", rel);
+    foreign = schema_val(m, SQ_RELATIONS, r->row, RC_FOREIGN);
+    out = xasprintf("CREATE %sTABLE %s (\n", foreign ? "FOREIGN " : "", rel);
     ddl_columns(m, r, &out);
     ddl_constraints(m, r, &out);
-    ddl_append(&out, ");\n", NULL);
+    if (foreign)
+        ddl_append(&out, ")\n", foreign);
+    ddl_append(&out, foreign ? ";\n" : ");\n", NULL);
     for (int i = r->idx.first; i < r->idx.first + r->idx.n; i++)
         if (!schema_bool(m, SQ_INDEXES, i, IC_CONSTRAINT))
             ddl_append(&out, schema_val(m, SQ_INDEXES, i, IC_DEF), ";\n");

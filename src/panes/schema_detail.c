@@ -309,29 +309,142 @@ static int migration_role(const char *status)
          : strcmp(status, "failed") == 0 ? THEME_ERROR : THEME_WARNING;
 }
 
+/* The name column: as wide as the longest name while the dates and the
+ * steps keep their room; a longer name is cut with "…" (Enter shows the
+ * migration whole). */
+static int name_width(const PGresult *res, int width)
+{
+    int w = 4, room = width - 12 - 2 * 20 - 7;
+
+    for (int i = 0; i < PQntuples(res); i++) {
+        int n = text_width(PQgetvalue(res, i, MC_NAME));
+        if (n > w)
+            w = n;
+    }
+    if (room < 16)
+        room = 16;
+    return w < room ? w : room;
+}
+
+/* A timestamp to the second (the fraction and the zone left out). */
+static void draw_time(WINDOW *w, const char *v)
+{
+    char *t = xstrndup(v, 19);
+
+    text_draw(w, t, 19, 1);
+    free(t);
+}
+
 static void draw_migration(WINDOW *w, const PGresult *res, int i, bool cur,
-                           int width)
+                           int nw)
 {
     const char *status = PQgetvalue(res, i, MC_STATUS);
-    char *t = xasprintf(" %-48s %-19.19s %-19.19s %s",
-                        PQgetvalue(res, i, MC_NAME),
-                        PQgetvalue(res, i, MC_STARTED),
-                        PQgetisnull(res, i, MC_FINISHED)
-                            ? "-" : PQgetvalue(res, i, MC_FINISHED),
-                        PQgetvalue(res, i, MC_STEPS));
 
     wattrset(w, theme_attr(migration_role(status)) | (cur ? A_REVERSE : 0));
     text_draw(w, status_label(status), 12, 1);
     wattrset(w, theme_attr(cur ? THEME_CURSOR_ROW : THEME_NORMAL));
-    text_draw(w, t, width - 12, 1);
-    free(t);
+    text_draw(w, " ", 1, 1);
+    text_draw(w, PQgetvalue(res, i, MC_NAME), nw, 1);
+    text_draw(w, " ", 1, 1);
+    draw_time(w, PQgetvalue(res, i, MC_STARTED));
+    text_draw(w, " ", 1, 1);
+    draw_time(w, PQgetisnull(res, i, MC_FINISHED)
+                     ? "-" : PQgetvalue(res, i, MC_FINISHED));
+    text_draw(w, " ", 1, 1);
+    text_draw(w, PQgetvalue(res, i, MC_STEPS), 6, 1);
+}
+
+/* Splits text into lines of at most width columns, breaking at its own
+ * newlines first; calls add(s, line) for each. Returns the count. */
+static int wrap_lines(const char *text, int width, struct schemap *s,
+                      void (*add)(struct schemap *s, const char *line))
+{
+    int n = 0;
+
+    if (width < 8)
+        width = 8;
+    for (const char *p = text; *p;) {
+        size_t len = strcspn(p, "\r\n");
+        const char *end = p + len;
+        do {
+            size_t fit = len ? text_fit(p, (size_t)(end - p), width) : 0;
+            char *l = xstrndup(p, fit);
+            if (add)
+                add(s, l);
+            free(l);
+            n++;
+            p += fit;
+        } while (p < end);
+        p = end + (*end == '\r' && end[1] == '\n' ? 2 : *end ? 1 : 0);
+    }
+    return n;
+}
+
+static void add_log_line(struct schemap *s, const char *l)
+{
+    line(s, THEME_NORMAL, "  %s", l);
+}
+
+bool schema_migration_log(struct schemap *s, int width)
+{
+    const PGresult *res = s->m.migrations;
+    const char *log;
+
+    if (!res || s->mig_cur >= PQntuples(res) ||
+        PQgetisnull(res, s->mig_cur, MC_LOGS))
+        return false;
+    log = PQgetvalue(res, s->mig_cur, MC_LOGS);
+    schema_detail_free(s);
+    line(s, THEME_TITLE, "%s", PQgetvalue(res, s->mig_cur, MC_NAME));
+    line(s, THEME_DIM, _("%s · started %s · finished %s · %s steps"),
+         status_label(PQgetvalue(res, s->mig_cur, MC_STATUS)),
+         PQgetvalue(res, s->mig_cur, MC_STARTED),
+         PQgetisnull(res, s->mig_cur, MC_FINISHED)
+             ? "-" : PQgetvalue(res, s->mig_cur, MC_FINISHED),
+         PQgetvalue(res, s->mig_cur, MC_STEPS));
+    line(s, THEME_TITLE, "%s", _("Log"));
+    wrap_lines(log, width - 2, s, add_log_line);
+    s->copy = xstrdup(log);
+    return true;
+}
+
+/* The selected migration's log under the list, wrapped, in at most max
+ * lines (the last says when there is more: Enter shows it whole). */
+static void draw_log(WINDOW *w, const char *log, int y, int max, int width)
+{
+    struct schemap tmp = { 0 };
+    int n;
+
+    wattrset(w, theme_attr(THEME_DIM));
+    wmove(w, y, 0);
+    text_draw(w, _("log (Enter shows it whole, y copies it):"), width, 1);
+    wrap_lines(log, width - 2, &tmp, add_log_line);
+    n = tmp.nlines;
+    wattrset(w, theme_attr(THEME_NORMAL));
+    for (int i = 0; i < max && i < n; i++) {
+        wmove(w, y + 1 + i, 0);
+        text_draw(w, i == max - 1 && n > max ? "  …" : tmp.lines[i].text,
+                  width, 1);
+    }
+    schema_detail_free(&tmp);
+}
+
+/* Lines the log takes under the list: all of them up to a third of the
+ * window, at least three. */
+static int log_height(const char *log, int rows, int width)
+{
+    int n = wrap_lines(log, width - 2, NULL, NULL);
+    int most = rows / 3 > 3 ? rows / 3 : 3;
+
+    return n < most ? n : most;
 }
 
 void schema_migrations_draw(struct schemap *s, WINDOW *w)
 {
     const PGresult *res = s->m.migrations;
     int n = res ? PQntuples(res) : 0, width = getmaxx(w);
-    int height = getmaxy(w) - 5;
+    int rows = getmaxy(w), height, logh = 0, nw;
+    const char *log = NULL;
 
     wattrset(w, theme_attr(THEME_TITLE));
     wmove(w, 0, 0);
@@ -342,21 +455,22 @@ void schema_migrations_draw(struct schemap *s, WINDOW *w)
               width, 1);
     if (s->mig_cur >= n)
         s->mig_cur = n ? n - 1 : 0;
+    if (n && !PQgetisnull(res, s->mig_cur, MC_LOGS))
+        log = PQgetvalue(res, s->mig_cur, MC_LOGS);
+    if (log)
+        logh = log_height(log, rows, width);
+    /* The last row stays free, as in the other views. */
+    height = rows - 2 - (log ? logh + 2 : 0);
     if (s->mig_cur < s->mig_top)
         s->mig_top = s->mig_cur;
     if (height > 0 && s->mig_cur >= s->mig_top + height)
         s->mig_top = s->mig_cur - height + 1;
+    nw = n ? name_width(res, width) : 0;
     for (int y = 0; y < height && s->mig_top + y < n; y++) {
         wmove(w, 1 + y, 0);
         draw_migration(w, res, s->mig_top + y, s->mig_top + y == s->mig_cur,
-                       width);
+                       nw);
     }
-    if (n && !PQgetisnull(res, s->mig_cur, MC_LOGS)) {
-        wattrset(w, theme_attr(THEME_DIM));
-        wmove(w, getmaxy(w) - 3, 0);
-        text_draw(w, _("log:"), width, 1);
-        wattrset(w, theme_attr(THEME_NORMAL));
-        wmove(w, getmaxy(w) - 2, 0);
-        text_draw(w, PQgetvalue(res, s->mig_cur, MC_LOGS), width, 1);
-    }
+    if (log)
+        draw_log(w, log, rows - 2 - logh, logh, width);
 }

@@ -19,7 +19,8 @@ static const char *const queries[SQ_COUNT] = {
     SQL_SCHEMA_NAMESPACES, SQL_SCHEMA_RELATIONS, SQL_SCHEMA_FUNCTIONS,
     SQL_SCHEMA_ENUMS, SQL_SCHEMA_EXTENSIONS, SQL_SCHEMA_COLUMNS,
     SQL_SCHEMA_INDEXES, SQL_SCHEMA_CONSTRAINTS, SQL_SCHEMA_TRIGGERS,
-    SQL_SCHEMA_SEQUENCES, SQL_SCHEMA_DATABASE, SQL_SCHEMA_SIZES,
+    SQL_SCHEMA_SEQUENCES, SQL_SCHEMA_DATABASE, SQL_SCHEMA_GEOMETRY,
+    SQL_SCHEMA_SIZES,
 };
 
 static const char *const labels[SQ_COUNT] = {
@@ -27,7 +28,8 @@ static const char *const labels[SQ_COUNT] = {
     N_("Schema: types"), N_("Schema: extensions"), N_("Schema: columns"),
     N_("Schema: indexes"), N_("Schema: constraints"),
     N_("Schema: triggers"), N_("Schema: sequences"),
-    N_("Schema: database"), N_("Schema: sizes"),
+    N_("Schema: database"), N_("Schema: geometry types"),
+    N_("Schema: sizes"),
 };
 
 struct load {
@@ -68,21 +70,37 @@ long long schema_ll(const struct schema_model *m, enum schema_q q, int row,
     return v ? atoll(v) : 0;
 }
 
+const struct schema_rel *schema_model_find_name(const struct schema_model *m,
+                                                const struct adv_name *n)
+{
+    const struct schema_rel *typed = NULL;
+
+    if (n->call)
+        return NULL;
+    for (int i = 0; i < m->nrels; i++) {
+        int row = m->rels[i].row;
+        int how = advisor_name_match(
+            n, schema_val(m, SQ_RELATIONS, row, RC_SCHEMA),
+            schema_val(m, SQ_RELATIONS, row, RC_NAME));
+        if (how == 2)
+            return &m->rels[i];
+        if (how == 1 && !typed)
+            typed = &m->rels[i];
+    }
+    return typed;
+}
+
 const struct schema_rel *schema_model_find(const struct schema_model *m,
                                            const char *name)
 {
-    const char *dot = strchr(name, '.');
+    struct adv_name n;
+    const struct schema_rel *r;
 
-    for (int i = 0; i < m->nrels; i++) {
-        int row = m->rels[i].row;
-        const char *s = schema_val(m, SQ_RELATIONS, row, RC_SCHEMA);
-        const char *n = schema_val(m, SQ_RELATIONS, row, RC_NAME);
-        if (strcmp(n, name) == 0 ||
-            (dot && strlen(s) == (size_t)(dot - name) &&
-             strncmp(s, name, dot - name) == 0 && strcmp(n, dot + 1) == 0))
-            return &m->rels[i];
-    }
-    return NULL;
+    if (!advisor_parse_name(name, &n))
+        return NULL;
+    r = schema_model_find_name(m, &n);
+    advisor_name_free(&n);
+    return r;
 }
 
 /* ---- grouping rows per relation ---------------------------------------- */
@@ -243,7 +261,8 @@ static struct adv_table *adv_tables(const struct schema_model *m, int *n)
             .has_pk = schema_bool(m, SQ_RELATIONS, i, RC_HAS_PK),
             .rls = schema_bool(m, SQ_RELATIONS, i, RC_RLS),
             .analyzed = schema_val(m, SQ_RELATIONS, i, RC_LAST_ANALYZE) ||
-                        schema_val(m, SQ_RELATIONS, i, RC_LAST_AUTOANALYZE),
+                        schema_val(m, SQ_RELATIONS, i, RC_LAST_AUTOANALYZE) ||
+                        schema_bool(m, SQ_RELATIONS, i, RC_HAS_STATS),
             .live = schema_ll(m, SQ_RELATIONS, i, RC_LIVE),
             .dead = schema_ll(m, SQ_RELATIONS, i, RC_DEAD),
             .xid_age = schema_ll(m, SQ_RELATIONS, i, RC_XID_AGE),
@@ -255,17 +274,37 @@ static struct adv_table *adv_tables(const struct schema_model *m, int *n)
     return t;
 }
 
+/* The SQL_SCHEMA_GEOMETRY row of a column, or -1 (few rows: a scan). */
+static int geometry_row(const struct schema_model *m, const char *schema,
+                        const char *table, const char *column)
+{
+    for (int i = 0; i < schema_rows(m, SQ_GEOMETRY); i++)
+        if (strcmp(schema_val(m, SQ_GEOMETRY, i, GC_COLUMN), column) == 0 &&
+            strcmp(schema_val(m, SQ_GEOMETRY, i, GC_TABLE), table) == 0 &&
+            strcmp(schema_val(m, SQ_GEOMETRY, i, GC_SCHEMA), schema) == 0)
+            return i;
+    return -1;
+}
+
 static struct adv_column *adv_columns(const struct schema_model *m, int n)
 {
     struct adv_column *c = xcalloc(n + 1, sizeof *c);
 
-    for (int i = 0; i < n; i++)
+    for (int i = 0; i < n; i++) {
+        const char *type = schema_val(m, SQ_COLUMNS, i, CC_TYPE);
+        int g = -1;
         c[i] = (struct adv_column){
             schema_val(m, SQ_COLUMNS, i, CC_SCHEMA),
             schema_val(m, SQ_COLUMNS, i, CC_TABLE),
-            schema_val(m, SQ_COLUMNS, i, CC_NAME),
-            schema_val(m, SQ_COLUMNS, i, CC_TYPE),
+            schema_val(m, SQ_COLUMNS, i, CC_NAME), type, NULL, NULL,
         };
+        if (strstr(type, "geometry") && !strchr(type, '('))
+            g = geometry_row(m, c[i].schema, c[i].table, c[i].name);
+        if (g >= 0) {
+            c[i].sample_type = schema_val(m, SQ_GEOMETRY, g, GC_TYPE);
+            c[i].sample_srid = schema_val(m, SQ_GEOMETRY, g, GC_SRID);
+        }
+    }
     return c;
 }
 
@@ -287,6 +326,7 @@ static struct adv_index *adv_indexes(struct schema_model *m, int n)
             schema_bool(m, SQ_INDEXES, i, IC_VALID),
             schema_bool(m, SQ_INDEXES, i, IC_CONSTRAINT),
             schema_ll(m, SQ_INDEXES, i, IC_SCANS),
+            schema_val(m, SQ_INDEXES, i, IC_DEF),
         };
     }
     return x;
@@ -425,6 +465,8 @@ static void on_query(struct db_job *job, void *arg)
 
     if (job->status == DB_JOB_OK)
         m->res[job->tag] = db_job_take_result(job);
+    else if (job->tag == SQ_GEOMETRY)
+        ; /* only refines a fix: without it the advisor says Geometry */
     else if (!m->error)
         m->error = xasprintf("%s: %s", _(labels[job->tag]),
                              job->error ? job->error : _("cancelled"));

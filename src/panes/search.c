@@ -45,12 +45,23 @@ static const struct {
     [SF_ROL] = { N_("ROL (prefix*)"), 1 },
     [SF_CBR] = { N_("CBR"), 1 },
     [SF_TYPE] = { N_("Type"), 6 },
-    [SF_STATUS] = { N_("Status"), 2 },
+    [SF_STATUS] = { N_("Status"), 6 },
     [SF_TEXT] = { N_("Text"), 7 },
     [SF_LAT] = { N_("Latitude"), 7 },
     [SF_LNG] = { N_("Longitude"), 7 },
     [SF_RADIUS] = { N_("Radius km"), 7 },
 };
+
+static const char *const target_names[] = {
+    [SEARCHQ_REFERENCIALES] = N_("Referenciales"),
+    [SEARCHQ_PROPERTY] = N_("Properties"),
+    [SEARCHQ_LISTING] = N_("Property listings"),
+};
+
+const char *search_target_name(enum searchq_target t)
+{
+    return _(target_names[t]);
+}
 
 const char *search_field_label(int field)
 {
@@ -79,6 +90,11 @@ static const char *const field_names[SF_COUNT] = {
     "price_min", "price_max", "surface_min", "surface_max", "rol", "cbr",
     "property_type", "status", "text", "near_lat", "near_lng", "radius_km",
 };
+
+const char *search_field_name(int field)
+{
+    return field_names[field];
+}
 
 /* The filter of the search shown (after: the keyset cursor, or none). */
 static struct searchq_filter shown_filter(const struct searchp *s, bool after)
@@ -230,6 +246,17 @@ static struct db_job *job_for(struct pane *p, const char *label,
     return job;
 }
 
+/* A page runs without parallel workers (see SQL_SEARCH_SERIAL): the
+ * session's setting is saved before and put back after, by a job nobody
+ * owns, so that a dropped search still restores it. */
+static void submit_serial(struct pane *p, struct db_job *job)
+{
+    app_submit(p, db_job_new(job->label, SQL_SEARCH_SERIAL_SAVE, NULL, p));
+    app_submit(p, job);
+    db_submit(p->db, db_job_new(job->label, SQL_SEARCH_SERIAL_RESTORE, NULL,
+                                NULL));
+}
+
 static void fetch_page(struct pane *p)
 {
     struct searchp *s = S(p);
@@ -239,7 +266,7 @@ static void fetch_page(struct pane *p)
     if (!searchq_build(&f, SEARCHQ_PAGE, &q))
         return;
     s->loading = true;
-    app_submit(p, job_for(p, _("Search: rows"), &q, on_page));
+    submit_serial(p, job_for(p, _("Search: rows"), &q, on_page));
     searchq_free(&q);
 }
 
@@ -359,11 +386,32 @@ static void recent_push(struct searchp *s)
     memmove(s->recent + 1, s->recent, sizeof r * (size_t)s->nrecent);
     s->recent[0] = r;
     s->nrecent++;
+    if (!search_recent_save(s) && !s->recent_unsaved) {
+        s->recent_unsaved = true;
+        app_error("%s", _("Could not save the recent searches in the state "
+                          "folder"));
+    }
+}
+
+/* The form's target changed: the results shown are another target's and
+ * would read as this one's, so they go (Enter searches anew). */
+static void drop_results(struct pane *p)
+{
+    struct searchp *s = S(p);
+
+    s->gen++;
+    db_drop_owner(p->db, p);
+    clear_rows(s);
+    clear_lines(s);
+    clear_columns(s);
+    s->searched = false;
+    s->first_ms = 0;
 }
 
 /* Ctrl-P / Ctrl-N: an older / newer recent search into the form. */
-static void recent_recall(struct searchp *s, int step)
+static void recent_recall(struct pane *p, int step)
 {
+    struct searchp *s = S(p);
     int at = s->recall + step;
 
     if (at < 0 || at >= s->nrecent) {
@@ -371,6 +419,8 @@ static void recent_recall(struct searchp *s, int step)
         return;
     }
     s->recall = at;
+    if (s->searched && s->run_target != s->recent[at].target)
+        drop_results(p);
     s->target = s->recent[at].target;
     for (int i = 0; i < SF_COUNT; i++) {
         free(s->val[i]);
@@ -575,6 +625,7 @@ static void cmd_sql(struct pane *p)
         return;
     }
     clear_lines(s);
+    add_line(s, xasprintf("%s;", SQL_SEARCH_SERIAL));
     for (line = strtok_r(q.sql, "\n", &save); line;
          line = strtok_r(NULL, "\n", &save))
         add_line(s, xstrdup(line));
@@ -612,7 +663,7 @@ static void cmd_explain(struct pane *p)
     sql = xasprintf("EXPLAIN (ANALYZE, BUFFERS) %s", q.sql);
     free(q.sql);
     q.sql = sql;
-    app_submit(p, job_for(p, _("Search: EXPLAIN ANALYZE"), &q, on_explain));
+    submit_serial(p, job_for(p, _("Search: EXPLAIN ANALYZE"), &q, on_explain));
     searchq_free(&q);
 }
 
@@ -664,6 +715,62 @@ static bool search_command(struct pane *p, const char *name, const char *args)
     return false;
 }
 
+/* ---- comuna completion ------------------------------------------------- */
+
+static void on_comunas(struct db_job *job, void *arg)
+{
+    struct searchp *s = S((struct pane *)arg);
+    int n;
+
+    /* Dropped with a search: asked again. Refused: the official names
+     * still complete. */
+    s->comunas = job->status == DB_JOB_CANCELLED ? COMUNAS_UNKNOWN
+                                                 : COMUNAS_LOADED;
+    if (job->status != DB_JOB_OK)
+        return;
+    n = PQntuples(job->result);
+    s->known_comunas = xcalloc((size_t)n + 1, sizeof *s->known_comunas);
+    for (int i = 0; i < n; i++)
+        s->known_comunas[i] = xstrdup(PQgetvalue(job->result, i, 0));
+    s->nknown_comunas = (size_t)n;
+    app_redraw();
+}
+
+static void load_comunas(struct pane *p)
+{
+    struct db_job *job;
+
+    if (S(p)->comunas != COMUNAS_UNKNOWN)
+        return;
+    job = db_job_new(_("Search: comunas"), SQL_SEARCH_COMUNAS, on_comunas, p);
+    job->background = true;
+    S(p)->comunas = COMUNAS_LOADING;
+    app_submit(p, job);
+}
+
+size_t search_comuna_completions(const struct searchp *s, const char **out,
+                                 size_t max)
+{
+    if (!s->form || s->field != SF_COMUNA)
+        return 0;
+    return searchq_complete_comuna(s->val[SF_COMUNA],
+                                   (const char *const *)s->known_comunas,
+                                   s->nknown_comunas, out, max);
+}
+
+/* Right arrow on the comuna field: its first completion (Tab keeps moving
+ * between fields). */
+static void form_complete(struct searchp *s)
+{
+    const char *c[1];
+
+    if (s->field != SF_COMUNA || !search_comuna_completions(s, c, 1))
+        return;
+    free(s->val[SF_COMUNA]);
+    s->val[SF_COMUNA] = xstrdup(c[0]);
+    s->err[SF_COMUNA] = NULL;
+}
+
 /* ---- keys --------------------------------------------------------------- */
 
 static void act_form(struct pane *p)
@@ -677,6 +784,7 @@ static void act_form(struct pane *p)
     app_redraw();
 }
 
+/* t / F9: the next target; Enter searches it. */
 static void act_target(struct pane *p)
 {
     struct searchp *s = S(p);
@@ -685,7 +793,8 @@ static void act_target(struct pane *p)
     s->form = true; /* the new target's fields */
     if (!search_field_applies(s->field, s->target))
         s->field = SF_COMUNA;
-    app_message(_("Searching %s"), searchq_table(s->target));
+    drop_results(p);
+    app_message(_("Searching %s: press Enter"), search_target_name(s->target));
     app_redraw();
 }
 
@@ -738,6 +847,7 @@ static const struct keybinding form_bindings[] = {
     { '\n', "Enter", N_("search"), NULL, false, true },
     { ESC, "Esc", N_("clear the form (again: to the results)"), NULL, false,
       true },
+    { KEY_RIGHT, "→", N_("complete the comuna"), NULL, false, true },
     { KEY_F(9), "F9", N_("switch target"), NULL, false, true },
     { 'P' & 0x1f, "^P ^N", N_("recall an older / newer recent search"), NULL,
       false, true },
@@ -809,10 +919,15 @@ static bool search_key(struct pane *p, int key)
         form_escape(s);
     else if (key == KEY_F(9))
         act_target(p);
+    else if (key == KEY_RIGHT)
+        form_complete(s);
     else if (key == ('P' & 0x1f) || key == ('N' & 0x1f))
-        recent_recall(s, key == ('P' & 0x1f) ? 1 : -1);
-    else
+        recent_recall(p, key == ('P' & 0x1f) ? 1 : -1);
+    else {
+        if (s->field == SF_COMUNA)
+            load_comunas(p); /* again, when a search dropped it */
         form_type(s, key);
+    }
     app_redraw();
     return true;
 }
@@ -839,6 +954,8 @@ static void search_open(struct pane *p)
         .col_numeric = src_col_numeric, .nrows = src_nrows,
         .nrows_known = src_nrows_known, .cell = src_cell, .want = src_want,
     };
+    search_recent_load(s);
+    load_comunas(p);
 }
 
 static void search_draw(struct pane *p, WINDOW *w)
@@ -861,6 +978,9 @@ static void search_close(struct pane *p)
     }
     for (int i = 0; i < s->nrecent; i++)
         recent_free(&s->recent[i]);
+    for (size_t i = 0; i < s->nknown_comunas; i++)
+        free(s->known_comunas[i]);
+    free(s->known_comunas);
     free(s->sort);
     free(s->export_path);
     grid_free(s->grid);

@@ -16,7 +16,7 @@ enum search_field {
     SF_TYPE, SF_STATUS, SF_TEXT, SF_LAT, SF_LNG, SF_RADIUS, SF_COUNT
 };
 
-#define SEARCH_RECENT 10
+#define SEARCH_RECENT 50
 
 /* A search as it was run, for recall. */
 struct search_recent {
@@ -56,13 +56,30 @@ struct searchp {
     int nlines, scroll;
     struct export *export;
     char *export_path;
+    enum { COMUNAS_UNKNOWN, COMUNAS_LOADING, COMUNAS_LOADED } comunas;
+    char **known_comunas;         /* the data's spellings (completion) */
+    size_t nknown_comunas;
     struct search_recent recent[SEARCH_RECENT]; /* newest first */
     int nrecent, recall;          /* recall: the one in the form, or -1 */
+    bool recent_unsaved;          /* told once that saving failed */
 };
 
 /* The form's labels and whether a field applies to the target. */
 const char *search_field_label(int field);
+/* The target as the user reads it: "Properties", not "\"Property\"". */
+const char *search_target_name(enum searchq_target t);
 bool search_field_applies(int field, enum searchq_target t);
+/* A field's name in the filter and the recent-searches file ("comuna"). */
+const char *search_field_name(int field);
+/* Recent searches from and to the state folder (search_recent.c): load
+ * fills s->recent, skipping what does not parse; save is false when the
+ * file could not be written. */
+void search_recent_load(struct searchp *s);
+bool search_recent_save(const struct searchp *s);
+
+/* The comuna field's completions (at most max, into out). */
+size_t search_comuna_completions(const struct searchp *s, const char **out,
+                                 size_t max);
 void search_view_draw(struct searchp *s, WINDOW *w);
 
 #endif

@@ -37,13 +37,38 @@ static void draw_field(struct searchp *s, WINDOW *w, int i, int width)
     free(label);
 }
 
+/* The comuna field's completions, on the title line after the target:
+ * "→ Ñuñoa · Ñiquén" (the arrow key takes the first). */
+static void draw_completions(struct searchp *s, WINDOW *w, int width)
+{
+    const char *c[6];
+    size_t n = search_comuna_completions(s, c, 6);
+    int x = text_width(search_target_name(s->target)) + 3;
+    char *line;
+
+    if (!n || x >= width)
+        return;
+    line = xasprintf(_("→ %s"), c[0]);
+    for (size_t i = 1; i < n; i++) {
+        char *more = xasprintf("%s · %s", line, c[i]);
+
+        free(line);
+        line = more;
+    }
+    wattrset(w, theme_attr(THEME_DIM));
+    wmove(w, 0, x);
+    text_draw(w, line, width - x, 1);
+    free(line);
+}
+
 static int draw_form(struct searchp *s, WINDOW *w)
 {
     int width = getmaxx(w), colw = width / PER_LINE, y = 0, n = 0;
 
     wattrset(w, theme_attr(THEME_HEADER));
     wmove(w, y++, 0);
-    text_draw(w, searchq_table(s->target), width, 1);
+    text_draw(w, search_target_name(s->target), width, 1);
+    draw_completions(s, w, width);
     for (int i = 0; i < SF_COUNT; i++) {
         if (!search_field_applies(i, s->target))
             continue;

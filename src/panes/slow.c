@@ -194,14 +194,30 @@ static void act_search(struct pane *p)
     app_redraw();
 }
 
+/* From the statement list, e/E open the selected statement's detail
+ * first: the plan is shown there. */
+static void explain_selected(struct pane *p, bool analyze)
+{
+    struct slowp *s = slow_state(p);
+    const struct slow_stmt *st;
+
+    if (s->view == SLOW_VIEW_STATEMENTS && (st = selected_stmt(s)))
+        slow_detail_open(p, st);
+    if (s->view != SLOW_VIEW_DETAIL) {
+        app_error("%s", _("Select a statement first (v: statements)."));
+        return;
+    }
+    slow_explain_start(p, analyze);
+}
+
 static void act_explain(struct pane *p)
 {
-    slow_explain_start(p, false);
+    explain_selected(p, false);
 }
 
 static void act_analyze(struct pane *p)
 {
-    slow_explain_start(p, true);
+    explain_selected(p, true);
 }
 
 struct signal_ask {
@@ -265,7 +281,8 @@ static void act_reset(struct pane *p)
 
 static const struct keybinding slow_bindings[] = {
     { 'v', NULL, N_("statements or activity"), act_view, false, true },
-    { '\n', "Enter", N_("statement detail (Enter/Backspace: back)"),
+    { '\n', "Enter", N_("statement detail (arrows, PgUp/PgDn, Home/End scroll; "
+         "Enter/Backspace: back)"),
       act_enter, false, true },
     { KEY_BACKSPACE, NULL, NULL, act_back, false, false },
     { 'm', NULL, N_("mode: since reset or now"), act_mode, false, true },
@@ -317,6 +334,32 @@ static void slow_draw(struct pane *p, WINDOW *w)
     slow_view_draw(p, w);
 }
 
+/* The detail scrolls by screen lines until its last line shows. */
+static bool detail_scroll(struct slowp *s, int key)
+{
+    int page = s->detail_height > 1 ? s->detail_height - 1 : 1;
+    int last = s->detail_lines - s->detail_height;
+
+    if (key == KEY_DOWN || key == 'j')
+        s->scroll++;
+    else if (key == KEY_UP || key == 'k')
+        s->scroll--;
+    else if (key == KEY_NPAGE || key == ' ')
+        s->scroll += page;
+    else if (key == KEY_PPAGE)
+        s->scroll -= page;
+    else if (key == KEY_HOME)
+        s->scroll = 0;
+    else if (key == KEY_END)
+        s->scroll = last;
+    else
+        return false;
+    s->scroll = s->scroll > last ? last : s->scroll;
+    s->scroll = s->scroll < 0 ? 0 : s->scroll;
+    app_redraw();
+    return true;
+}
+
 static bool slow_key(struct pane *p, int key)
 {
     struct slowp *s = slow_state(p);
@@ -325,14 +368,8 @@ static bool slow_key(struct pane *p, int key)
         return cmdline_key(s->search, key);
     if (slow_explain_key(p, key))
         return true;
-    if (s->view == SLOW_VIEW_DETAIL) {
-        if (key == KEY_DOWN || key == 'j' || key == KEY_UP || key == 'k') {
-            s->scroll += key == KEY_DOWN || key == 'j' ? 1 : -1;
-            s->scroll = s->scroll < 0 ? 0 : s->scroll;
-            return true;
-        }
-        return false;
-    }
+    if (s->view == SLOW_VIEW_DETAIL)
+        return detail_scroll(s, key);
     return grid_key(shown_grid(s), key);
 }
 

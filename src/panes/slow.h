@@ -80,6 +80,7 @@ struct slowp {
     char **plan;
     bool *plan_mark;
     int nplan, scroll;
+    int detail_lines, detail_height; /* screen lines, as last drawn */
     char *plan_error;
     struct cmdline *prompt;      /* asks for $1..$n */
     struct cmdline *search;      /* "/" over the shown grid */

@@ -280,11 +280,17 @@ static char *mode_text(const struct slowp *s)
     const char *scope = s->all_dbs ? _("all databases") : _("this database");
 
     if (s->view == SLOW_VIEW_ACTIVITY)
-        return xasprintf(_("Activity · %d sessions · every %.1f s%s · "
-                           "query %.1f ms"), s->nact, s->refresh_ms / 1000.0,
+        return xasprintf(P_("Activity · %d session · every %.1f s%s · "
+                            "query %.1f ms",
+                            "Activity · %d sessions · every %.1f s%s · "
+                            "query %.1f ms", (unsigned long)s->nact),
+                         s->nact, s->refresh_ms / 1000.0,
                          s->paused ? _(" (paused: p)") : "", s->act_ms);
-    return xasprintf(_("Statements · %s · %s · %d shown · over %.0f ms "
-                       "in red%s · query %.1f ms"), mode, scope, s->nrows,
+    return xasprintf(P_("Statements · %s · %s · %d shown · over %.0f ms "
+                        "in red%s · query %.1f ms",
+                        "Statements · %s · %s · %d shown · over %.0f ms "
+                        "in red%s · query %.1f ms", (unsigned long)s->nrows),
+                     mode, scope, s->nrows,
                      s->threshold_ms, s->reset_seen
                          ? _(" · statistics were reset") : "", s->stmt_ms);
 }
@@ -331,28 +337,93 @@ static void draw_statements(struct slowp *s, WINDOW *w, int y)
     slow_guidance_free(guide);
 }
 
-static void draw_detail(struct slowp *s, WINDOW *w, int y)
-{
-    int h = getmaxy(w) - (s->prompt && cmdline_active(s->prompt) ? 1 : 0);
-    int line = 0;
+/* The detail's text as screen lines: the statement and the plan with each
+ * line wrapped at the window's width, so nothing is cut; scrolled by
+ * s->scroll screen lines. */
+struct detail_out {
+    WINDOW *w;
+    int y, h, line, width, skip;
+};
 
-    for (const char *q = s->pretty; q && y < h; line++) {
+static void detail_put(struct detail_out *o, enum theme_role role,
+                       const char *text, size_t len)
+{
+    char *one = xstrndup(text, len);
+
+    if (o->line++ >= o->skip && o->y < o->h)
+        draw_line(o->w, o->y++, role, one);
+    free(one);
+}
+
+/* The bytes of text that go on one screen line of width columns: cut
+ * after the last space that fits, when there is one. */
+static size_t wrap_at(const char *text, size_t len, int width)
+{
+    size_t n = text_fit(text, len, width);
+
+    if (n < len && text[n] != ' ') {
+        size_t sp = n;
+        while (sp > 0 && text[sp - 1] != ' ')
+            sp--;
+        if (sp > 0)
+            n = sp;
+    }
+    return n;
+}
+
+/* One logical line, wrapped; continuation lines are indented by two. */
+static void detail_wrap(struct detail_out *o, enum theme_role role,
+                        const char *text, size_t len)
+{
+    size_t n = wrap_at(text, len, o->width);
+
+    detail_put(o, role, text, n);
+    while ((text += n, len -= n) > 0) {
+        char *cont;
+        n = wrap_at(text, len, o->width > 4 ? o->width - 2 : o->width);
+        cont = xasprintf("  %.*s", (int)n, text);
+        detail_put(o, role, cont, strlen(cont));
+        free(cont);
+    }
+}
+
+static void detail_text(struct detail_out *o, enum theme_role role,
+                        const char *text)
+{
+    for (const char *q = text; q;) {
         const char *nl = strchr(q, '\n');
-        char *one = nl ? xstrndup(q, nl - q) : xstrdup(q);
-        if (line >= s->scroll)
-            draw_line(w, y++, THEME_NORMAL, one);
-        free(one);
+        detail_wrap(o, role, q, nl ? (size_t)(nl - q) : strlen(q));
         q = nl ? nl + 1 : NULL;
     }
-    if (s->plan_error && y < h)
-        draw_line(w, y++, THEME_ERROR, s->plan_error);
-    for (int i = 0; i < s->nplan && y < h; i++, line++) {
-        if (line < s->scroll)
-            continue;
+}
+
+static char *detail_title(const struct slowp *s);
+
+/* The title (wrapped, never scrolled) from line y, then the statement. */
+static void draw_detail(struct slowp *s, WINDOW *w, int y)
+{
+    struct detail_out o = {
+        .w = w, .y = y, .width = getmaxx(w),
+        .h = getmaxy(w) - (s->prompt && cmdline_active(s->prompt) ? 1 : 0),
+    };
+    char *title = detail_title(s);
+
+    detail_text(&o, THEME_TITLE, title);
+    free(title);
+    y = o.y;
+    o.line = 0;
+    o.skip = s->scroll;
+    detail_text(&o, THEME_NORMAL, s->pretty ? s->pretty : "");
+    if (s->plan_error)
+        detail_text(&o, THEME_ERROR, s->plan_error);
+    for (int i = 0; i < s->nplan; i++) {
         char *t = xasprintf("%s %s", s->plan_mark[i] ? "▶" : " ", s->plan[i]);
-        draw_line(w, y++, s->plan_mark[i] ? THEME_WARNING : THEME_NORMAL, t);
+        detail_text(&o, s->plan_mark[i] ? THEME_WARNING : THEME_NORMAL, t);
         free(t);
     }
+    /* Scrolling stops when the last line is on screen. */
+    s->detail_lines = o.line;
+    s->detail_height = o.h - y;
     if (s->prompt && cmdline_active(s->prompt))
         cmdline_draw(s->prompt, w, getmaxy(w) - 1);
 }
@@ -360,14 +431,20 @@ static void draw_detail(struct slowp *s, WINDOW *w, int y)
 static char *detail_title(const struct slowp *s)
 {
     char *mean = slow_fmt_ms(s->sel.mean_ms), *max = slow_fmt_ms(s->sel.max_ms);
-    char *t = xasprintf(_("queryid %lld · %s@%s · %lld calls · mean %s · "
-                          "max %s · %lld rows · e: EXPLAIN, E: ANALYZE"),
+    char *calls = xasprintf(P_("%lld call", "%lld calls",
+                               (unsigned long)s->sel.calls), s->sel.calls);
+    char *rows = xasprintf(P_("%lld row", "%lld rows",
+                              (unsigned long)s->sel.rows), s->sel.rows);
+    char *t = xasprintf(_("queryid %lld · %s@%s · %s · mean %s · max %s · "
+                          "%s · e: EXPLAIN, E: ANALYZE"),
                         s->sel.queryid, s->sel.user ? s->sel.user : "",
-                        s->sel.dbname ? s->sel.dbname : "", s->sel.calls,
-                        mean, max, s->sel.rows);
+                        s->sel.dbname ? s->sel.dbname : "", calls, mean, max,
+                        rows);
 
     free(mean);
     free(max);
+    free(calls);
+    free(rows);
     return t;
 }
 
@@ -379,15 +456,17 @@ void slow_view_draw(struct pane *p, WINDOW *w)
     werase(w);
     draw_line(w, 0, header_alarm(&s->hdr) ? THEME_WARNING : THEME_OK, head);
     free(head);
-    mode = s->view == SLOW_VIEW_DETAIL ? detail_title(s) : mode_text(s);
-    draw_line(w, 1, THEME_TITLE, mode);
-    free(mode);
+    if (s->view != SLOW_VIEW_DETAIL) {
+        mode = mode_text(s);
+        draw_line(w, 1, THEME_TITLE, mode);
+        free(mode);
+    }
     if (s->view == SLOW_VIEW_STATEMENTS)
         draw_statements(s, w, 2);
     else if (s->view == SLOW_VIEW_ACTIVITY)
         draw_grid(s->agrid, w, 2);
     else
-        draw_detail(s, w, 2);
+        draw_detail(s, w, 1);
     if (s->search && cmdline_active(s->search))
         cmdline_draw(s->search, w, getmaxy(w) - 1);
 }

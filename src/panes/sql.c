@@ -398,6 +398,13 @@ static void cmd_export(struct pane *p, const char *path)
         app_error("%s", _("No query result to export: run a query first"));
         return;
     }
+    /* The export runs the statement again: never one that changes data. */
+    if (!sqlscan_is_query(s->rs_sql)) {
+        app_error("%s", _("Only a query's result can be exported (it runs "
+                          "again as COPY): this statement could change "
+                          "data"));
+        return;
+    }
     free(s->export_path);
     s->export_path = xstrdup(path);
     s->export = export_start(p->db, s->rs_sql, 0, NULL, path, NULL,

@@ -26,7 +26,7 @@ static int count_lines(const char *s)
 }
 
 /* The line of sql holding character position pos (1-based), and the
- * column of pos within it. */
+ * screen column (0-based) where that character is drawn. */
 static char *error_line(const char *sql, int pos, int *col)
 {
     const char *start = sql, *p = sql;
@@ -71,8 +71,8 @@ static void draw_error(const struct sqlp *s, WINDOW *w, int y)
         wmove(w, y++, 0);
         text_draw(w, line, width, 1);
         wattrset(w, theme_attr(THEME_ERROR));
-        if (col - 1 < width)
-            mvwaddstr(w, y++, col > 0 ? col - 1 : 0, "^");
+        if (col < width)
+            mvwaddstr(w, y++, col, "^");
         free(line);
     }
     wattrset(w, theme_attr(THEME_DIM));

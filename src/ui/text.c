@@ -5,6 +5,7 @@
 
 #include "ui/text.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <wctype.h>
@@ -323,6 +324,47 @@ int text_draw_right(WINDOW *win, const char *s, int maxw)
 }
 
 /* ---- plain strings ------------------------------------------------------ */
+
+size_t text_fit(const char *s, size_t len, int maxw)
+{
+    struct text_iter it;
+    struct glyph g;
+    int w = 0;
+
+    iter_init(&it, s, len);
+    for (;;) {
+        size_t pos = it.pos;
+        if (!iter_next(&it, &g))
+            break;
+        if (w + g.width > maxw && pos > 0)
+            return pos;
+        w += g.width;
+    }
+    return it.pos;
+}
+
+void text_append_col(char **line, const char *s, int width, unsigned flags)
+{
+    const char *v = s ? s : "";
+    int pad = width - text_width(v);
+    size_t old = *line ? strlen(*line) : 0, add = strlen(v);
+    bool first = !*line;
+    char *out, *o;
+
+    pad = pad > 0 ? pad : 0;
+    out = xrealloc(*line, old + 1 + (size_t)pad + add + 1);
+    o = out + old;
+    if (!first)
+        *o++ = ' ';
+    if (flags & TEXT_RIGHT)
+        o += sprintf(o, "%*s", pad, "");
+    memcpy(o, v, add);
+    o += add;
+    if (!(flags & TEXT_RIGHT))
+        o += sprintf(o, "%*s", pad, "");
+    *o = 0;
+    *line = out;
+}
 
 char *text_sanitize(const char *s)
 {

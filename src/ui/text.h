@@ -45,6 +45,18 @@ struct text_span {
 int text_draw_spans(WINDOW *win, const char *s, int maxw, unsigned flags,
                     const struct text_span *spans, int nspans, attr_t hl);
 
+/* How many of the first len bytes of s fit in maxw columns (as drawn),
+ * never splitting a character; at least one character when len > 0, so a
+ * loop that wraps text always advances. */
+size_t text_fit(const char *s, size_t len, int maxw);
+
+/* Appends s to the heap string *line (NULL starts one) as a column of
+ * width display columns: padded with spaces (right-aligned with
+ * TEXT_RIGHT), after one space unless it is the first. printf's "%-6s"
+ * pads by bytes, so "sí" would come out one column short. Text wider than
+ * width is kept whole. */
+void text_append_col(char **line, const char *s, int width, unsigned flags);
+
 /* A safe copy of s for places that take plain strings (caller frees);
  * NULL in, NULL out. */
 char *text_sanitize(const char *s);

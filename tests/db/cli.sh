@@ -36,6 +36,11 @@ is "$rc" 0 "a Prisma URL with Prisma-only parameters connects"
 is "$(jq -r .tables.referenciales <<<"$json")" null "?schema=degux_demo became the search_path (public is not searched)"
 ci=$("$bin" "$url" --print-conninfo)
 unlike "$ci" "connection_limit|pool_timeout|pgbouncer|schema=" "--print-conninfo shows what libpq gets, without Prisma's parameters"
+is "$(jq -r .current_schema <<<"$json")" degux_demo "report status names the current schema"
+err=$("$bin" "${url/degux_demo/no_such_schema}" report status --json 2>&1 >"$work/nosch.json"); rc=$?
+is "$rc" 0 "a Prisma URL naming a schema that does not exist still connects"
+like "$err" 'schema "no_such_schema" of the connection .* does not exist' "and says on stderr that the schema does not exist"
+is "$(jq -r .current_schema "$work/nosch.json")" null "current_schema is null in the JSON"
 
 # Named connections from the configuration file.
 mkdir -p "$XDG_CONFIG_HOME/degux-console"

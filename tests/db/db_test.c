@@ -241,6 +241,17 @@ static bool db_busy(void *arg)
     return db_running(arg) != NULL;
 }
 
+static bool db_connected(void *arg)
+{
+    return db_state(arg) == DB_STATE_CONNECTED;
+}
+
+/* With wait_for: run the loop for a while. */
+static bool never(void *arg)
+{
+    return false;
+}
+
 /* ---- jobs ----------------------------------------------------------------- */
 
 static const char hostile[] =
@@ -733,6 +744,76 @@ static void test_rowset_pages(void **state)
     expect_row(rs, 0, 1);
     close_and_settle(db, rs);
     assert_false(db_in_transaction(db));
+    db_close(db);
+}
+
+/* The session's open cursors, by name. */
+static char *cursor_names(struct db *db)
+{
+    struct outcome o = { 0 };
+    char *v;
+
+    run_job(db, "SELECT coalesce(string_agg(name, ',' ORDER BY name), '')"
+                " FROM pg_cursors WHERE name <> ''", false, &o);
+    v = xstrdup(o.value ? o.value : "?");
+    outcome_free(&o);
+    return v;
+}
+
+static struct rowset *open_settled(struct db *db)
+{
+    struct rowset *rs = rowset_open(
+        db, "SELECT g FROM generate_series(1, 5000) g", NULL, NULL);
+
+    assert_true(wait_for(rs_settled, rs, 30000));
+    return rs;
+}
+
+/* Cursor names are reused, so pg_stat_statements keeps one FETCH entry. */
+static void test_rowset_cursor_names(void **state)
+{
+    struct db *db = connect_db(false);
+    struct rowset *a = open_settled(db), *b = open_settled(db);
+    char *names = cursor_names(db);
+
+    assert_string_equal(names, "degux_c1,degux_c2");
+    free(names);
+    close_and_settle(db, a);
+    close_and_settle(db, b);
+    a = open_settled(db);
+    names = cursor_names(db);
+    assert_string_equal(names, "degux_c1");
+    free(names);
+    close_and_settle(db, a);
+    db_close(db);
+}
+
+/* The user's own statement (here an INSERT typed in the SQL pane, write
+ * mode) cut mid-way is reported, never sent again after the reconnect. */
+static void test_rowset_statement_lost(void **state)
+{
+    struct db *db = connect_db(true);
+    struct rowset *rs = rowset_open(
+        db, "INSERT INTO degux_db_test SELECT 4, 'once' FROM pg_sleep(3)",
+        NULL, NULL);
+    const struct db_job *err;
+    char *n;
+
+    assert_true(wait_for(db_busy, db, 5000));
+    wait_active(db, "'once'");
+    terminate(db);
+    assert_true(wait_for(rs_settled, rs, 15000));
+    assert_int_equal(rowset_status(rs), ROWSET_ERROR);
+    err = rowset_error(rs);
+    assert_int_equal(err->status, DB_JOB_LOST);
+    assert_non_null(strstr(err->error, "write"));
+    /* Time for a wrongly re-sent INSERT to finish. */
+    assert_true(wait_for(db_connected, db, 15000));
+    wait_for(never, NULL, 3500);
+    n = count_rows("4");
+    assert_string_equal(n, "0");
+    free(n);
+    close_and_settle(db, rs);
     db_close(db);
 }
 
@@ -1268,6 +1349,8 @@ int main(void)
         cmocka_unit_test(test_lost_while_running),
         cmocka_unit_test(test_lost_inside_transaction),
         cmocka_unit_test(test_rowset_pages),
+        cmocka_unit_test(test_rowset_statement_lost),
+        cmocka_unit_test(test_rowset_cursor_names),
         cmocka_unit_test(test_rowset_small_closes),
         cmocka_unit_test(test_write_while_cursor_open),
         cmocka_unit_test(test_rowset_close_cancels_count),

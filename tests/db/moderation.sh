@@ -116,18 +116,21 @@ missing=$(psql -XAtq -c "create temp table found (id text, rule text)" \
                ('monto_uf', 'price_m2_outlier')) m(kind, rule) ON m.kind = d.kind
   GROUP BY d.kind ORDER BY d.kind")
 is "$(psql -XAtc "select count(distinct kind) from degux_demo.defects")" 11 "the demo planted 11 kinds of defect"
-# A sale priced in UF instead of CLP is judged against its comuna's price
-# quartiles: comunas with fewer than 10 sales are not judged, and one whose
-# sales mix parcelas and departamentos has a range wide enough to hide a
-# few, so that kind is held to 90%.
+# A sale priced in UF instead of CLP is judged against the prices of its
+# kind of property (the predio's first word) in its comuna, or in the whole
+# country where the comuna has fewer than 10 of them: every planted one is
+# found.
 for line in $missing; do
   kind=${line%%:*}; counts=${line#*:}; miss=${counts%%/*}; all=${counts#*/}
-  if [ "$kind" = monto_uf ]; then
-    [ $((miss * 10)) -le "$all" ]; ok $? "planted monto_uf rows are reported as price outliers ($((all - miss)) of $all)"
-  else
-    is "$miss" 0 "every planted $kind ($all rows) is reported with its rule"
-  fi
+  is "$miss" 0 "every planted $kind ($all rows) is reported with its rule"
 done
+# ...and land, cheap per m², is not taken for an error: clean rows are
+# almost never price outliers (the rule used to flag 2% of them).
+priced=$(psql -XAtq -c "create temp table found (id text, rule text)" \
+  -c "\\copy found from '$work/found.tsv'" -c "
+  SELECT count(*) FROM found f
+  WHERE f.rule = 'price_m2_outlier' AND f.id NOT IN (SELECT referencial_id FROM degux_demo.defects)")
+[ "$priced" -le $((total / 2000)) ]; ok $? "clean rows are rarely price outliers ($priced of $total)"
 clean=$(psql -XAtq -c "create temp table found (id text, rule text)" \
   -c "\\copy found from '$work/found.tsv'" -c "
   SELECT count(DISTINCT f.id) FROM found f
@@ -153,7 +156,7 @@ is "$rc" 2 "--json and --csv together are bad usage"
 
 # report moderation: statuses from degux_console, findings per rule.
 json=$("$bin" report moderation --json); rc=$?
-is "$rc" 0 "report moderation exits 0"
+is "$rc" 1 "report moderation exits 1 when rows fail a rule"
 is "$(jq -r .migrated <<<"$json")" true "report moderation sees the console schema"
 is "$(jq -r .status.pending <<<"$json")" "$total" "with no review every row is pending"
 is "$(jq -r .status.never_reviewed <<<"$json")" "$total" "...and never reviewed"
@@ -231,7 +234,7 @@ goto_card() {
   return 1
 }
 filter_comuna() {
-  e2e_keys C; e2e_wait "comuna (as stored" 5
+  e2e_keys C; e2e_wait "comuna (any spelling" 5
   e2e_keys C-u; e2e_type "$1"; e2e_keys Enter
   e2e_wait ", comuna $1" 10 && sleep 1
 }
@@ -276,6 +279,31 @@ e2e_stop
 psql -XAq -f "$work/restore.sql"
 is "$(original "$cid")|$(original "$sid")" "$corig|$sorig" "the fixed rows are put back"
 is "$(psql -XAtc "select observaciones is distinct from 'edited elsewhere' from referenciales where id = '$second'")" t "the edited row is put back"
+
+# --demo: a new demo database opens with the console's schema, applied once
+# right after the load (nothing on stdout: a report's JSON stays whole); a
+# `migrate down` there sticks on the next start.
+demo_home=$(mktemp -d /tmp/degux-mod-demo-XXXXXX); chmod 755 "$demo_home"
+demo_stop() {
+  local pgctl
+  pgctl=$(pg_config --bindir 2>/dev/null)/pg_ctl
+  [ -x "$pgctl" ] || pgctl=/usr/lib/postgresql/15/bin/pg_ctl
+  if [ "$(id -u)" = 0 ]; then runuser -u "$(stat -c %U "$demo_home/demo/data")" -- "$pgctl" -D "$demo_home/demo/data" -m fast stop >/dev/null 2>&1
+  else "$pgctl" -D "$demo_home/demo/data" -m fast stop >/dev/null 2>&1; fi
+  rm -rf "$demo_home"
+}
+mkdir -p "$XDG_CONFIG_HOME/degux-console"
+printf '[demo]\ndir = %s/demo\nsize = 100\n' "$demo_home" >"$XDG_CONFIG_HOME/degux-console/config"
+( unset PGHOST PGPORT PGDATABASE PGUSER
+  "$bin" --demo report moderation --json >"$work/demo1.json" 2>"$work/demo1.err"
+  "$bin" --demo --write migrate down >/dev/null 2>&1
+  "$bin" --demo report moderation --json >"$work/demo2.json" 2>/dev/null
+  "$bin" --demo migrate status >"$work/demo3.txt" 2>&1 )
+jq -e . "$work/demo1.json" >/dev/null; ok $? "--demo report moderation --json: stdout is only the JSON, while the demo is created"
+is "$(jq -r .migrated "$work/demo1.json")" true "...and the new demo has the console's schema"
+is "$(jq -r .migrated "$work/demo2.json")" false "a migrate down in the demo sticks on the next start"
+like "$(cat "$work/demo3.txt")" "moderation +pending" "...migrate status lists the migration as pending"
+demo_stop
 
 "$bin" --write migrate down >/dev/null 2>&1
 json=$("$bin" report moderation --json)

@@ -83,6 +83,11 @@ create table plant.checked (id int primary key, n int);
 alter table plant.checked add constraint n_positive check (n > 0) not valid;
 alter table plant.counter enable row level security;
 create view plant.counter_view as select * from plant.counter;
+-- a foreign table (a wrapper without handler: nothing is ever fetched)
+create foreign data wrapper plant_fdw;
+create server plant_srv foreign data wrapper plant_fdw;
+create foreign table plant.remote (id int not null, label text)
+  server plant_srv options (table_name 'far''away');
 -- a clean table: key, statistics, nothing else
 create table plant.clean (id int primary key, label text not null);
 insert into plant.clean select g, 'x' || g from generate_series(1, 100) g;
@@ -94,7 +99,32 @@ is "$(jq -r '[.relations[] | select(.kind == "r") | .name] | sort | join(",")' <
   "checked,child,clean,counter,dup,parent,referenciales,shapes" \
   "it lists that database's tables (PostGIS's own left out)"
 is "$(jq 'has("migrations")' <<<"$other")" false "no migrations without _prisma_migrations"
+ddl=$("$bin" -d "dbname=$scratch" report schema --table plant.remote --json | jq -r .ddl)
+is "$ddl" "CREATE FOREIGN TABLE plant.remote (
+    id integer NOT NULL,
+    label text
+)
+SERVER plant_srv OPTIONS (table_name 'far''away');" "a foreign table's DDL names its server and options"
+psql -XqAt -d "$scratch" -c "drop foreign table plant.remote" >/dev/null &&
+  psql -XqAt -d "$scratch" -c "$ddl" >/dev/null
+ok $? "and that DDL recreates it"
 
+# Planted after the table list above: points in the untyped column, the
+# search's free-text columns without pg_trgm, statistics whose counters
+# were reset (as a restart does) and a table never analyzed.
+psql -XqAt -d "$scratch" -v ON_ERROR_STOP=1 >/dev/null <<'SQL' || bail_out "cannot plant the second part"
+insert into plant.shapes select g, ST_SetSRID(ST_MakePoint(-70 - g / 100.0, -33), 32719)
+  from generate_series(1, 20) g;
+create table plant."Property" (id int primary key, title text, address text);
+create table plant.stats (id int primary key, n int);
+insert into plant.stats select g, g from generate_series(1, 100) g;
+analyze plant.stats;
+create table plant.never (id int primary key);
+SQL
+psql -XqAt -d "$scratch" -c "select pg_stat_reset()" >/dev/null
+psql -XqAt -d "$scratch" -c "insert into plant.stats select g, g from generate_series(101, 110) g" >/dev/null
+psql -XqAt -d "$scratch" -c "insert into plant.never select generate_series(1, 10)" >/dev/null
+sleep 1 # a backend's counters reach the statistics at its exit
 adv=$("$bin" -d "dbname=$scratch" report advisor --json); rc=$?
 is "$rc" 1 "report advisor exits 1 when a finding is a warning"
 has() { jq -e --arg c "$1" --arg o "$2" '[.findings[] | select(.check == $c and .object == $o)] | length > 0' <<<"$adv" >/dev/null; }
@@ -123,5 +153,71 @@ has missing_recommended_index plant.referenciales || has fk_without_index plant.
 isnt "$?" 0 "after running the fixes those findings are gone"
 out=$("$bin" -d "dbname=$scratch" report advisor)
 like "$out" "untyped_geometry" "the text advisor report lists the findings"
+
+# ---- the review's cases ----------------------------------------------------
+# Untyped geometry: the fix types the column as its rows are, and works.
+is "$(fix untyped_geometry plant.shapes)" \
+  "ALTER TABLE plant.shapes ALTER COLUMN g TYPE geometry(Point, 32719) USING ST_SetSRID(g, 32719);" \
+  "the untyped-geometry fix uses the sampled type and SRID"
+psql -XqAt -d "$scratch" -c "$(fix untyped_geometry plant.shapes)" >/dev/null
+ok $? "and that fix runs"
+# Statistics: a reset of the counters is not "never analyzed"; no ANALYZE is.
+stats=$("$bin" -d "dbname=$scratch" report schema --table plant.stats --json)
+is "$(jq -r '.activity.last_analyze' <<<"$stats")" null "after a statistics reset the last-analyze time is gone"
+has never_analyzed plant.stats; isnt $? 0 "yet the table is not reported as never analyzed (pg_stats has its columns)"
+has never_analyzed plant.never; ok $? "a table that was never analyzed is"
+# Free text without pg_trgm: said once, as info.
+is "$(jq -r '[.findings[] | select(.check == "pg_trgm_missing") | .severity + " " + .fix_sql] | join("|")' <<<"$adv")" \
+  "info CREATE EXTENSION IF NOT EXISTS pg_trgm;" "without pg_trgm the advisor says so, as info"
+has trigram_index_missing 'plant."Property"'; isnt $? 0 "and suggests no trigram index"
+
+# On the demo database (pg_trgm installed).
+dadv=$("$bin" report advisor --json)
+is "$(jq -r '[.findings[] | select(.check == "duplicate_index") | .object + " " + .detail] | join("|")' <<<"$dadv")" \
+  "public.idx_connection_receiver Connection_receiverId_status_idx|public.idx_connection_requester Connection_requesterId_status_idx|public.idx_property_commune_status Property_commune_status_idx|public.idx_property_type_status Property_propertyType_status_idx|public.idx_property_user Property_userId_idx|public.idx_user_email User_email_key" \
+  "duplicates: Prisma's index is kept, the hand-made twin dropped; the detail names the one kept"
+# More scans on a hand-made twin do not change the choice.
+psql -XqAt >/dev/null <<'SQL'
+set enable_seqscan = off; set enable_bitmapscan = off;
+select count(*) from "Connection" where "receiverId" = 'x';
+select count(*) from "Connection" where "receiverId" = 'y';
+SQL
+sleep 1
+is "$("$bin" report advisor --json | jq -r '[.findings[] | select(.check == "duplicate_index") | .object] | join(",")')" \
+  "$(jq -r '[.findings[] | select(.check == "duplicate_index") | .object] | join(",")' <<<"$dadv")" \
+  "the same choice after more scans"
+is "$(jq -r '.findings[] | select(.check == "untyped_geometry" and .object == "public.referenciales") | .fix_sql' <<<"$dadv")" \
+  "ALTER TABLE public.referenciales ALTER COLUMN geom TYPE geometry(Point, 4326) USING ST_SetSRID(geom, 4326);" \
+  "referenciales.geom: the fix says Point, 4326"
+trgm=$(jq -r '.findings[] | select(.check == "trigram_index_missing") | .object + " " + .detail' <<<"$dadv" | sort | paste -sd,)
+is "$trgm" 'public."Property" address,public."Property" title,public.referenciales comprador,public.referenciales predio,public.referenciales vendedor' \
+  "pg_trgm installed: a trigram index is suggested for each free-text column"
+# The suggested indexes serve the search's own free-text query.
+sql=$("$bin" search referenciales --text perez --sql)
+params=$(sed -n 's/^-- \$[0-9]* = //p' <<<"$sql" | sed "s/.*/'&'/" | paste -sd,)
+stmt=$(sed '/^-- \$/d; /^SET /d; s/;$//' <<<"$sql")
+fixes=$(jq -r '.findings[] | select(.check == "trigram_index_missing") | .fix_sql' <<<"$dadv" | sed 's/ CONCURRENTLY//')
+plan=$(printf 'BEGIN;\n%s\nPREPARE q AS %s;\nEXPLAIN (COSTS OFF) EXECUTE q(%s);\nROLLBACK;\n' "$fixes" "$stmt" "$params" | psql -XAt)
+is "$(grep -o 'Bitmap Index Scan on referenciales_[a-z]*_idx' <<<"$plan" | sort | paste -sd,)" \
+  "Bitmap Index Scan on referenciales_comprador_idx,Bitmap Index Scan on referenciales_predio_idx,Bitmap Index Scan on referenciales_vendedor_idx" \
+  "the search's free-text query uses the suggested trigram indexes"
+unlike "$plan" "Seq Scan" "and scans no table"
+
+# Names as psql reads them.
+for name in '"User"' 'public."User"' 'User' 'PUBLIC."User"'; do
+  is "$("$bin" report schema --table "$name" --json | jq -r '.schema + "." + .name')" public.User "--table $name names public.User"
+done
+"$bin" report schema --table 'user' >/dev/null 2>&1
+is "$?" 2 "--table user (psql folds it to user) names no table"
+"$bin" report schema --table '"User' >/dev/null 2>&1
+is "$?" 2 "an unclosed quote exits 2"
+
+# Text reports print SQL as lines that paste.
+txt=$("$bin" report schema --table Property)
+unlike "$txt" '\^J' "no ^J in the text report"
+ddl_json=$("$bin" report schema --table Property --json | jq -r .ddl)
+ddl_text=$(sed -n '/^  DDL:$/,$p' <<<"$txt" | sed '1d; s/^      //')
+is "$ddl_text" "$ddl_json" "the DDL prints as its own lines, indented"
+unlike "$("$bin" -d "dbname=$scratch" report advisor)" '\^J' "nor in the advisor's"
 
 done_testing

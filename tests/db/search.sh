@@ -77,11 +77,52 @@ same "Property radius (lat/lng columns) equals brute force" property \
   --near -33.45,-70.65 --radius 10 -- '"Property"' \
   "ST_Distance(ST_SetSRID(ST_MakePoint(lng, lat), 4326)::geography, $pt) <= 10000"
 
+# A radius page sorted by an indexed column walks that index first and
+# searches the circle only when the walk finds less than a page: either way
+# the page is the brute-force order's first rows, and its cursor the next.
+dist="ST_Distance(geom::geography, $pt)"
+page_ids() { "$bin" search referenciales "$@" --json | jq -r '.rows[].id'; }
+page_same() { # DESC ORDER-BY WHERE CONSOLE-ARGS...
+  local desc=$1 order=$2 where=$3; shift 3
+  local got want
+  got=$(page_ids "$@"); want=$(psql -XAtc "select id from referenciales where $where order by $order limit 50")
+  if [ -n "$want" ] && [ "$got" = "$want" ]; then
+    ok 0 "$desc ($(wc -l <<<"$want") rows)"
+  else
+    ok 1 "$desc"; diag "console: $(wc -l <<<"$got") rows, psql: $(wc -l <<<"$want") rows"
+  fi
+}
+page_same "5 km, first page in date order" "fechaescritura, id" "$dist <= 5000" \
+  --near -33.45,-70.65 --radius 5 --limit 50
+next=$("$bin" search referenciales --near -33.45,-70.65 --radius 5 --limit 50 --json | jq -c .next)
+av=$(jq -r .after_value <<<"$next"); ai=$(jq -r .after_id <<<"$next")
+page_same "5 km, the next page by its cursor" "fechaescritura, id" \
+  "$dist <= 5000 and (fechaescritura, id) > ('$av', '$ai')" \
+  --near -33.45,-70.65 --radius 5 --limit 50 --after-value "$av" --after-id "$ai"
+page_same "5 km, by comuna descending" "comuna desc, id desc" "$dist <= 5000" \
+  --near -33.45,-70.65 --radius 5 --limit 50 --sort comuna --desc
+page_same "0.5 km: under a page, the circle is searched" "fechaescritura, id" \
+  "$dist <= 500" --near -33.45,-70.65 --radius 0.5 --limit 50
+# Whether the circle's own search was skipped: the node under its one-time
+# filter never executed.
+circle_skipped() { # CONSOLE-ARGS...
+  local sql params
+  sql=$("$bin" search referenciales "$@" --sql)
+  params=$(sed -n 's/^-- \$[0-9]* = //p' <<<"$sql" | sed "s/.*/'&'/" | paste -sd,)
+  printf 'PREPARE q AS %s;\nEXPLAIN (ANALYZE, COSTS OFF) EXECUTE q(%s);\n' \
+    "$(sed '/^-- \$/d; /^SET /d; s/;$//' <<<"$sql")" "$params" | psql -XAt |
+    grep -A1 'One-Time Filter: (\$[0-9]* < 50)' | tail -1 | grep -q 'never executed'
+}
+circle_skipped --near -33.45,-70.65 --radius 5 --limit 50
+is $? 0 "5 km around Santiago: the walk finds the page, the circle is not searched"
+circle_skipped --near -33.45,-70.65 --radius 0.5 --limit 50
+is $? 1 "0.5 km: the walk finds less than a page, the circle is searched"
+
 # The radius query uses the GIST index, on an untyped and a typed column.
 # (sorted by monto, which no index orders: the radius alone must find them)
 near_sql=$("$bin" search referenciales --near -33.45,-70.65 --radius 5 --sort monto --sql)
 params=$(sed -n 's/^-- \$[0-9]* = //p' <<<"$near_sql" | sed "s/.*/'&'/" | paste -sd,)
-stmt=$(sed '/^-- \$/d; s/;$//' <<<"$near_sql")
+stmt=$(sed '/^-- \$/d; /^SET /d; s/;$//' <<<"$near_sql")
 plan=$(psql -XAt <<EOF
 PREPARE q AS $stmt;
 EXPLAIN (COSTS OFF) EXECUTE q($params);
@@ -150,5 +191,29 @@ check_bad "an impossible date" "--to" referenciales --to 2023-02-29
 check_bad "an unknown target" "users" users
 check_bad "a bad --limit" "--limit" referenciales --limit x
 check_bad "an unknown sort column" "--sort" referenciales --sort password
+check_bad "a Property status for a listing" "--status" listing --status sold
+
+# A listing's --status (as --help lists it) is its "isActive".
+same "listing --status inactive" listing --status inactive -- \
+  '"PropertyListing"' 'not "isActive"'
+same "listing --status active" listing --status active -- \
+  '"PropertyListing"' '"isActive"'
+
+# Options that take a value: "--comuna VALUE" is "--comuna=VALUE", and a
+# console option's value spelled "search" is a value, not the command.
+is "$("$bin" search referenciales --comuna Ñuñoa --limit 5 --csv)" \
+   "$("$bin" search referenciales --comuna=Ñuñoa --limit 5 --csv)" \
+   "search --comuna VALUE equals --comuna=VALUE"
+out=$("$bin" --comuna search validate --json 2>&1); rc=$?
+is "$rc" 0 "--comuna search validate: \"search\" is the comuna, not the command"
+is "$(jq -r .rows <<<"$out" 2>/dev/null)" 0 "and validate ran (0 rows in comuna \"search\")"
+err=$("$bin" --as-role search report rls 2>&1 >/dev/null)
+unlike "$err" "expected referenciales" "--as-role search: the role's name, not the command"
+
+# The server refusing the query (a cursor value that is not a timestamp)
+# exits 2, as every command does when the database fails it.
+err=$("$bin" search referenciales --after-value nope --after-id x 2>&1 >/dev/null); rc=$?
+is "$rc" 2 "a server error exits 2"
+like "$err" "invalid input syntax" "with the server's message"
 
 done_testing

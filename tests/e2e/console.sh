@@ -26,7 +26,7 @@ e2e_wait "answer" 10 && e2e_wait " 42" 5; ok $? "the multi-line statement ran"
 
 run_sql "select nosuch from referenciales;"
 e2e_wait "ERROR 42703" 10; ok $? "a server error shows its SQLSTATE"
-like "$(e2e_screen)" $'\n *\\^' "a caret marks the error position"
+like "$(e2e_screen)" $'select nosuch from referenciales;\n       \\^' "a caret marks the error position (under the n of nosuch)"
 
 run_sql "select E'\\x1b[2J\\x1b]0;pwned\\x07' || 'x' as evil, 'Ñuñoa 東京' as wide;"
 e2e_wait "evil" 10
@@ -58,6 +58,12 @@ e2e_wait "READ-ONLY" 5; ok $? ":read goes back to read-only"
 
 run_sql "create table e2e_should_fail(x int);"
 e2e_wait "25006" 10; ok $? "read-only mode refuses a write (SQLSTATE 25006)"
+run_sql "begin read write;"
+e2e_wait "Refused: the session is read-only" 10; ok $? "read-only mode refuses BEGIN READ WRITE"
+run_sql "set default_transaction_read_only = off;"
+e2e_wait "is read-only again" 10; ok $? "a SET that made the session read-write is undone, with a message"
+run_sql "create table e2e_should_fail(x int);"
+e2e_wait "in a read-only transaction" 10; ok $? "and writes are still refused"
 
 e2e_keys F1
 e2e_wait "Everywhere" 5; ok $? "F1 shows the help, generated from the key tables"
@@ -84,6 +90,21 @@ e2e_wait "20 rows" 10
 e2e_type ":export $work/out.csv"; e2e_keys Enter
 e2e_wait "Exported 20 rows" 10; ok $? ":export writes the result to a CSV file"
 is "$(wc -l < "$work/out.csv" 2>/dev/null)" 21 "the CSV has a header and 20 rows"
+e2e_type ":write"; e2e_keys Enter
+e2e_wait " WRITE " 5
+run_sql "create temp table e2e_exp(x int);"
+e2e_wait "CREATE TABLE" 10
+run_sql "insert into e2e_exp values (1) returning x;"
+e2e_wait "INSERT 0 1" 10
+e2e_type ":export $work/w.csv"; e2e_keys Enter
+e2e_wait "Only a query's result can be exported" 5
+ok $? ":export refuses a statement that could change data (it would run again)"
+run_sql "select 'inserted ' || count(*) || ' time(s)' as r from e2e_exp;"
+e2e_wait "time(s)" 10
+like "$(e2e_screen)" "inserted 1 time" "the insert ran once"
+[ ! -e "$work/w.csv" ]; ok $? "and no file was written"
+e2e_type ":read"; e2e_keys Enter
+e2e_wait "READ-ONLY" 5
 
 e2e_resize 70 20
 e2e_wait "Terminal too small" 5; ok $? "a terminal under 80x24 gets a clear message"

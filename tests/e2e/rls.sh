@@ -80,9 +80,33 @@ e2e_type "$other"; e2e_keys Enter
 e2e_wait "Row $other of Property: could update: no" 10; ok $? "another user's row: could not"
 like "$(e2e_screen)" 'visible: yes, UPDATE grant: yes, UPDATE policies allow it: no' \
     "why: visible (public profile or not) but the UPDATE policy refuses"
+# U also works from the tables view, on the table under the cursor.
+e2e_keys t g j j j j j j j j U
+e2e_wait 'could degux_app update the row of Property with id =' 5
+ok $? "U from the tables view asks about the selected table"
+e2e_keys Escape
+e2e_keys g U
+e2e_wait 'Choose a table first (t: tables, s: simulation)' 5
+ok $? "U on the header line says to choose a table"
 e2e_keys q
 e2e_wait_exit 5; ok $? "q quits"
 e2e_stop
+
+# In Spanish "sí" has 3 bytes and 2 columns: the columns after it line up
+# with the rows that read "no" (the catalogue comes from the build tree).
+if locale -a 2>/dev/null | grep -qi '^es_CL\.utf-\?8$'; then
+    E2E_LANG=es_CL.UTF-8 DEGUX_LOCALEDIR= e2e_start 140 34 "$bin" --pane rls
+    e2e_wait 'public."Property"' 10; ok $? "the pane opens in Spanish"
+    screen=$(e2e_screen)
+    like "$screen" 'public\."Property" +sí   no      [^ ]' "an RLS-on row: sí, no, then the owner"
+    like "$screen" 'public\."Account" +no   no      [^ ]' "an RLS-off row: the owner in the same column"
+    like "$screen" 'tabla +RLS  forzado dueño' "the header widens to its labels"
+    e2e_keys q
+    e2e_wait_exit 5
+    e2e_stop
+else
+    for _ in 1 2 3 4; do skip "the es_CL.UTF-8 locale is missing"; done
+fi
 
 # A database without auth.uid(): the finding's shim runs in write mode
 # after a confirmation.

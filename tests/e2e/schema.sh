@@ -31,6 +31,17 @@ like "$(e2e_screen)" "geom +geometry +\[untyped\]" "an untyped geometry column i
 e2e_keys G
 e2e_wait "CREATE INDEX idx_referenciales_user" 5; ok $? "the detail scrolls to the DDL"
 e2e_keys Escape
+e2e_type ':d "User"'; e2e_keys Enter
+e2e_wait 'public.User  (table' 5; ok $? ':d "User" (a quoted name) opens the table'
+e2e_keys Escape
+e2e_type ':d public."Property"'; e2e_keys Enter
+e2e_wait 'public.Property  (table' 5; ok $? ':d public."Property" (schema-qualified) opens the table'
+e2e_keys Escape
+e2e_type ':d auth.uid()'; e2e_keys Enter
+e2e_wait 'auth.uid()' 5; ok $? ':d auth.uid() opens the function'
+e2e_keys Escape
+e2e_type ':d "user"'; e2e_keys Enter
+e2e_wait 'No table, view, function or type named "user"' 5; ok $? 'a quoted name keeps its case: "user" is not "User"'
 
 e2e_keys s
 e2e_wait "s: by size" 5; ok $? "s sorts by size"
@@ -48,6 +59,16 @@ e2e_wait "Migrations, Prisma's and the console's" 5; ok $? "m shows the migratio
 screen=$(e2e_screen)
 like "$screen" "failed +20251021093017_add_property_geom" "a failed migration is marked failed"
 like "$screen" "rolled back +20250930154201" "a rolled-back one is marked rolled back"
+# Long names keep the columns in line: every row's start date in one column.
+cols=$(grep -E '^(failed|applied|rolled back|aplicada|fallida|revertida)' <<<"$screen" |
+  awk '{ print index($0, " 20") }' | sort -u | wc -l)
+is "$cols" 1 "the dates start in the same column on every row"
+e2e_wait "log (Enter shows it whole" 5; ok $? "the failed migration's log is shown under the list"
+unlike "$(e2e_screen)" "↵" "on lines of its own, not one cut line"
+e2e_keys Enter
+e2e_wait " · started " 5; ok $? "Enter shows the whole log"
+e2e_keys Escape
+e2e_wait "Migrations, Prisma's and the console's" 5; ok $? "Esc goes back to the migrations"
 e2e_keys Escape
 
 e2e_keys q
@@ -67,6 +88,7 @@ e2e_keys a
 e2e_wait "CREATE INDEX CONCURRENTLY ON public.child (parent_id);" 5; ok $? "the advisor shows the fix for the unindexed foreign key"
 e2e_keys x
 e2e_wait "Run CREATE INDEX" 5; ok $? "x asks before running the fix"
+is "$(e2e_screen | grep -o '(y/n)' | wc -l)" 1 "the question says (y/n) once"
 e2e_keys y
 e2e_wait "No findings" 10; ok $? "after the fix the advisor reloads and has no finding"
 is "$(psql -XAt -d "$scratch" -c "select count(*) from pg_indexes where tablename = 'child' and indexdef like '%(parent_id)'")" 1 \

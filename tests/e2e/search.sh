@@ -26,6 +26,25 @@ e2e_keys Enter
 e2e_wait "rows (estimate)" 10; ok $? "over 10,000 rows the count is marked as an estimate"
 e2e_keys Tab
 
+# Comuna: typed without accents, completed with → from the official names
+# (Tab keeps moving between fields).
+e2e_type "nun"
+e2e_wait "→ Ñuñoa" 5; ok $? "the comuna field shows its completions"
+e2e_keys Right
+e2e_wait "Comuna: Ñuñoa_" 5; ok $? "→ takes the first completion (Ñuñoa)"
+e2e_keys Escape
+e2e_wait_gone "Comuna: Ñuñoa" 5
+# The database's own spellings complete too.
+dbonly=$(psql -XAtc "select comuna from referenciales where comuna like 'Ñuñoa %' limit 1")
+if [ -n "$dbonly" ]; then
+  e2e_type "nunoa "
+  e2e_wait "→ Ñuñoa · $dbonly" 5; ok $? "then a spelling only the data has ($dbonly)"
+else
+  ok 0 "# SKIP no comuna spelling beyond the official ones in the data"
+fi
+e2e_keys Escape
+e2e_wait_gone "Comuna: nunoa" 5
+
 # Comuna (unaccented) + from date.
 e2e_type "nunoa"
 e2e_keys Tab Tab
@@ -69,10 +88,17 @@ e2e_keys Enter
 e2e_wait "Exported $want rows" 10; ok $? ":export writes every row"
 is "$(($(wc -l <"$work/out.csv") - 1))" "$want" "the CSV holds the rows and a header"
 
-# Target switch.
+# Target switch: the human name; the old results go at once.
 e2e_keys t
-e2e_wait '"Property"' 5; ok $? "t switches to Property"
+e2e_wait 'Properties' 5; ok $? "t switches to Properties (its name, no SQL quotes)"
+screen=$(e2e_screen)
+unlike "$screen" '"Property"' "the title has no SQL quoting"
+unlike "$screen" "$want loaded" "the referenciales results are cleared"
 e2e_wait "Status:" 5; ok $? "the form shows Property's fields"
+# Enter searches the new target with the form as it is.
+e2e_keys Enter
+e2e_wait "loaded" 10; ok $? "Enter searches Properties"
+e2e_keys Tab
 # Esc clears the form (it holds the last search), Esc again: the results.
 e2e_keys Escape
 e2e_wait_gone "nunoa" 5; ok $? "Esc clears the form"
@@ -84,4 +110,39 @@ e2e_keys Escape
 sleep 0.3
 e2e_keys q
 e2e_wait_exit 5; ok $? "Esc on an empty form returns to the results, where q quits"
+
+# Recent searches outlive the run: kept in the state folder (0600) and
+# recalled by the next run.
+recent=$XDG_STATE_HOME/degux-console/search-recent
+is "$(stat -c %a "$recent" 2>/dev/null)" 600 "the recent searches are saved, mode 0600"
+like "$(head -1 "$recent")" "^property	comuna=nunoa	date_from=2015-01-01" \
+  "newest first: the Properties search"
+# A hostile file: bad lines are skipped, the good one is kept.
+{
+  printf 'bogus\tcomuna=x\n'
+  printf 'referenciales\tpassword=x\n'
+  printf 'referenciales\tcomuna=\001\002\n'
+  printf 'referenciales\tcomuna=%s\n' "$(head -c 20000 /dev/zero | tr '\0' a)"
+  printf 'referenciales\tcomuna\n'
+  printf '\xff\xfe\tcomuna=x\n'
+  cat "$recent"
+} >"$work/recent" && mv "$work/recent" "$recent"
+e2e_stop
+e2e_start 130 35 "$bin" --pane search
+e2e_wait "Comuna:" 10; ok $? "a second run starts with a hostile recent file"
+e2e_keys C-p
+e2e_wait "Comuna: nunoa" 5; ok $? "Ctrl-P recalls the last run's search"
+e2e_wait "Properties" 5; ok $? "with its target"
+e2e_wait "Recent search 1 of 3" 5; ok $? "only the three good lines were read"
+e2e_keys C-p
+e2e_wait "Referenciales" 5; ok $? "and the one before it"
+
+# A page runs without parallel workers; the session's setting is put back
+# for the other panes.
+e2e_keys Enter
+e2e_wait "loaded" 10
+par=$(psql -XAtc "show max_parallel_workers_per_gather")
+e2e_type ":sql select 'parallel=' || current_setting('max_parallel_workers_per_gather') as p"
+e2e_keys Enter
+e2e_wait "parallel=$par" 10; ok $? "after a search the session's max_parallel_workers_per_gather is $par again"
 done_testing

@@ -74,6 +74,33 @@ like "$(e2e_screen)" $'\nFROM '"$fresh" "the found statement is the one shown"
 e2e_keys BSpace
 e2e_wait "Statements · since" 5; ok $? "Backspace goes back"
 
+# A statement longer than the screen: its lines wrap (nothing is cut) and
+# the detail scrolls to its end.
+cols=$(for i in $(seq -w 1 150); do printf 'a AS "wrap_%s_a_rather_long_alias", ' "$i"; done)
+psql -XqAt -c "SELECT ${cols}a AS wrap_end FROM $fresh" >/dev/null
+# The list shows it at its next refresh: search until the detail is its.
+opened=1
+for _ in $(seq 10); do
+    e2e_keys /
+    e2e_type "wrap_001"; e2e_keys Enter Enter
+    e2e_wait "e: EXPLAIN" 5 2>/dev/null &&
+        e2e_screen | grep -qF '"wrap_001_a_rather' && { opened=0; break; }
+    e2e_keys BSpace
+    sleep 1
+done
+ok $opened "the long statement's detail opens"
+screen=$(e2e_screen)
+like "$screen" '"wrap_001_a_rather_long_alias"' "its first line is shown"
+unlike "$(sed -n '3,32p' <<<"$screen")" '…' "no line of the statement is cut"
+unlike "$screen" 'wrap_end' "its end is below the screen"
+e2e_keys End
+e2e_wait "wrap_end" 5; ok $? "End scrolls to the end of the statement"
+like "$(e2e_screen)" '"wrap_150_a_rather_long_alias"' "the last alias is shown whole"
+e2e_keys Home
+e2e_wait '"wrap_001_a_rather_long_alias"' 5; ok $? "Home scrolls back to the start"
+e2e_keys BSpace
+e2e_wait "Statements · since" 5
+
 PGAPPNAME=e2e_blocker psql -XqAt -c "BEGIN" -c "LOCK TABLE $lock" \
     -c "SELECT pg_sleep(60)" >/dev/null 2>&1 &
 pids+=($!)

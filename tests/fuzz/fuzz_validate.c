@@ -150,7 +150,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     static bool ready;
     static const char *const cbrs[] = { "Santiago", "Valparaíso" };
     static const struct validate_price_stats prices[] = {
-        { "Ñuñoa", 1000000, 1300000, 1800000, 50 },
+        { "Ñuñoa", 1000000, 1300000, 1800000, 50, NULL },
     };
     char *s = xstrndup((const char *)data, size);
 

@@ -5,6 +5,7 @@
 #   cluster.sh start   start or reuse it; prints `export PG...` lines to eval
 #   cluster.sh env     the same lines, only if it is running
 #   cluster.sh stop    stop it
+#   cluster.sh remove  stop it and delete its files (make distclean)
 # Parallel tests share one cluster: start and stop take a lock.
 # DEGUX_TEST_SIZE sets the number of referenciales (default 20000);
 # DEGUX_DATADIR the folder with the SQL files (default: the source data/).
@@ -203,6 +204,12 @@ do_stop() {
     fail "could not stop the server; see $logfile"
 }
 
+do_remove() {
+  do_stop
+  [ "$root" != "$home" ] && rm -rf "$root"
+  rm -rf "$home"
+}
+
 lock() {
   exec 9>"$home/cluster.lock" || fail "cannot open $home/cluster.lock"
   flock -w 900 9 || fail "timed out waiting for another test's cluster.sh"
@@ -211,6 +218,7 @@ lock() {
 case "${1:-}" in
   start) lock; do_start ;;
   stop) lock; do_stop ;;
+  remove) lock; do_remove ;;
   env) running && marked && exports ;;
-  *) echo "usage: cluster.sh start|stop|env" >&2; exit 2 ;;
+  *) echo "usage: cluster.sh start|stop|env|remove" >&2; exit 2 ;;
 esac

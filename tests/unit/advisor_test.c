@@ -26,18 +26,18 @@ static const struct adv_table clean_tables[] = {
       false },
 };
 static const struct adv_column clean_columns[] = {
-    { "public", "clean", "id", "text" },
-    { "public", "clean", "userId", "text" },
-    { "public", "clean", "geom", "geometry(Point,4326)" },
+    { "public", "clean", "id", "text", NULL, NULL },
+    { "public", "clean", "userId", "text", NULL, NULL },
+    { "public", "clean", "geom", "geometry(Point,4326)", NULL, NULL },
 };
 static const char *const c_geom[] = { "geom" };
 static const struct adv_index clean_indexes[] = {
     { "public", "clean", "clean_pkey", "btree", 1, c_id, NULL, true, true,
-      true, true, 0 },
+      true, true, 0, NULL },
     { "public", "clean", "clean_user", "btree", 2, c_user_created, NULL,
-      false, false, true, false, 5 },
+      false, false, true, false, 5, NULL },
     { "public", "clean", "clean_geom", "gist", 1, c_geom, NULL, false,
-      false, true, false, 3 },
+      false, true, false, 3, NULL },
 };
 static const struct adv_constraint clean_constraints[] = {
     { "public", "clean", "clean_user_fk", 'f', 1, c_user, true },
@@ -110,7 +110,7 @@ static void test_fk_without_index(void **state)
     };
     static const struct adv_index ix[] = {
         { "public", "AuditLog", "AuditLog_pkey", "btree", 1, c_id, NULL,
-          true, true, true, true, 0 },
+          true, true, true, true, 0, NULL },
     };
     static const struct adv_constraint fk[] = {
         { "public", "AuditLog", "AuditLog_userId_fkey", 'f', 1, c_user,
@@ -141,17 +141,17 @@ static void test_duplicate_redundant_unused_invalid(void **state)
     };
     static const struct adv_index ix[] = {
         { "s", "t", "t_pkey", "btree", 1, c_id, NULL, true, true, true, true,
-          9 },
+          9, NULL },
         { "s", "t", "t_a", "btree", 1, c_a, NULL, false, false, true, false,
-          4 },
+          4, NULL },
         { "s", "t", "t_a_again", "btree", 1, c_a, NULL, false, false, true,
-          false, 4 },
+          false, 4, NULL },
         { "s", "t", "t_ab", "btree", 2, c_ab, NULL, false, false, true,
-          false, 7 },
+          false, 7, NULL },
         { "s", "t", "t_unused", "hash", 1, c_id, NULL, false, false, true,
-          false, 0 },
+          false, 0, NULL },
         { "s", "t", "t_broken", "btree", 1, c_user, NULL, false, false,
-          false, false, 0 },
+          false, false, 0, NULL },
     };
     struct adv_catalog c = { .tables = t, .ntables = 1, .indexes = ix,
                              .nindexes = 6 };
@@ -183,9 +183,9 @@ static void test_unused_fk_index_is_kept(void **state)
     };
     static const struct adv_index ix[] = {
         { "public", "child", "child_pkey", "btree", 1, c_id, NULL, true,
-          true, true, true, 0 },
+          true, true, true, 0, NULL },
         { "public", "child", "child_user", "btree", 1, c_user, NULL, false,
-          false, true, false, 0 },
+          false, true, false, 0, NULL },
     };
     static const struct adv_constraint fk[] = {
         { "public", "child", "child_fk", 'f', 1, c_user, true },
@@ -208,10 +208,11 @@ static void test_geometry(void **state)
           0 },
     };
     static const struct adv_column cols[] = {
-        { "public", "referenciales", "geom", "geometry" },
-        { "public", "referenciales", "comuna", "text" },
-        { "public", "referenciales", "fechaescritura", "timestamp(3)" },
-        { "public", "referenciales", "userId", "text" },
+        { "public", "referenciales", "geom", "geometry", NULL, NULL },
+        { "public", "referenciales", "comuna", "text", NULL, NULL },
+        { "public", "referenciales", "fechaescritura", "timestamp(3)", NULL,
+          NULL },
+        { "public", "referenciales", "userId", "text", NULL, NULL },
     };
     struct adv_catalog c = { .tables = t, .ntables = 1, .columns = cols,
                              .ncolumns = 4 };
@@ -246,12 +247,12 @@ static void test_recommended_only_existing(void **state)
         { "public", "User", 'r', true, false, true, 10, 0, 0, 0, 0 },
     };
     static const struct adv_column cols[] = {
-        { "public", "User", "email", "text" },
+        { "public", "User", "email", "text", NULL, NULL },
     };
     static const char *const c_email[] = { "email" };
     static const struct adv_index ix[] = {
         { "public", "User", "User_email_key", "btree", 1, c_email, NULL,
-          true, false, true, false, 3 },
+          true, false, true, false, 3, NULL },
     };
     struct adv_catalog c = { .tables = t, .ntables = 1, .columns = cols,
                              .ncolumns = 1, .indexes = ix, .nindexes = 1 };
@@ -334,6 +335,210 @@ static void test_health(void **state)
     advisor_findings_free(&f);
 }
 
+/* Connection's pairs: Prisma's index and a hand-made twin. Prisma's is
+ * kept whatever the scans say (dropping it makes migrate report drift),
+ * and the choice does not depend on the order the rows came in. */
+static void test_duplicate_keeps_prisma(void **state)
+{
+    static const struct adv_table t[] = {
+        { "public", "Connection", 'r', true, false, true, 10, 0, 0, 0, 0 },
+    };
+    static const char *const c_recv[] = { "receiverId", "status" };
+    static const char *const c_req[] = { "requesterId", "status" };
+    struct adv_index ix[] = {
+        { "public", "Connection", "Connection_receiverId_status_idx",
+          "btree", 2, c_recv, NULL, false, false, true, false, 0, NULL },
+        { "public", "Connection", "idx_connection_receiver", "btree", 2,
+          c_recv, NULL, false, false, true, false, 7, NULL },
+        { "public", "Connection", "idx_connection_requester", "btree", 2,
+          c_req, NULL, false, false, true, false, 0, NULL },
+        { "public", "Connection", "Connection_requesterId_status_idx",
+          "btree", 2, c_req, NULL, false, false, true, false, 3, NULL },
+    };
+    struct adv_catalog c = { .tables = t, .ntables = 1, .indexes = ix,
+                             .nindexes = 4 };
+
+    (void)state;
+    for (int round = 0; round < 2; round++) {
+        struct adv_findings f = { 0 };
+        const struct adv_finding *x;
+        advisor_run(&c, &f);
+        x = find(&f, "duplicate_index", "public.idx_connection_receiver");
+        assert_non_null(x);
+        assert_string_equal(x->detail, "Connection_receiverId_status_idx");
+        assert_string_equal(x->fix_sql, "DROP INDEX CONCURRENTLY "
+                            "public.idx_connection_receiver;");
+        x = find(&f, "duplicate_index", "public.idx_connection_requester");
+        assert_non_null(x);
+        assert_string_equal(x->detail,
+                            "Connection_requesterId_status_idx");
+        for (int i = 0; i < f.n; i++)
+            assert_null(strstr(f.v[i].fix_sql ? f.v[i].fix_sql : "",
+                               "Connection_"));
+        assert_int_equal(f.n, 2);
+        advisor_findings_free(&f);
+        /* The same rows in the other order. */
+        struct adv_index tmp = ix[0];
+        ix[0] = ix[1];
+        ix[1] = tmp;
+        tmp = ix[2];
+        ix[2] = ix[3];
+        ix[3] = tmp;
+    }
+}
+
+/* Two twins neither of which Prisma names: more scans, then the name. */
+static void test_duplicate_by_scans_then_name(void **state)
+{
+    static const struct adv_table t[] = {
+        { "s", "t", 'r', true, false, true, 10, 0, 0, 0, 0 },
+    };
+    struct adv_index ix[] = {
+        { "s", "t", "b_idx", "btree", 1, c_a, NULL, false, false, true,
+          false, 2, NULL },
+        { "s", "t", "a_idx", "btree", 1, c_a, NULL, false, false, true,
+          false, 2, NULL },
+    };
+    struct adv_catalog c = { .tables = t, .ntables = 1, .indexes = ix,
+                             .nindexes = 2 };
+    struct adv_findings f = { 0 };
+
+    (void)state;
+    advisor_run(&c, &f);
+    assert_non_null(find(&f, "duplicate_index", "s.b_idx"));
+    assert_string_equal(find(&f, "duplicate_index", "s.b_idx")->detail,
+                        "a_idx");
+    advisor_findings_free(&f);
+    ix[0].scans = 3;
+    advisor_run(&c, &f);
+    assert_non_null(find(&f, "duplicate_index", "s.a_idx"));
+    assert_null(find(&f, "duplicate_index", "s.b_idx"));
+    advisor_findings_free(&f);
+}
+
+/* The typed-column fix uses the type and SRID the sampled rows agree on. */
+static void test_untyped_geometry_type(void **state)
+{
+    static const struct adv_table t[] = {
+        { "public", "referenciales", 'r', true, false, true, 10, 0, 0, 0,
+          0 },
+        { "public", "shapes", 'r', true, false, true, 10, 0, 0, 0, 0 },
+        { "public", "lines", 'r', true, false, true, 10, 0, 0, 0, 0 },
+    };
+    static const struct adv_column cols[] = {
+        { "public", "referenciales", "geom", "geometry", "POINT", "4326" },
+        { "public", "shapes", "g", "geometry", NULL, NULL },
+        { "public", "lines", "g", "geometry", "MULTILINESTRING", "32719" },
+    };
+    struct adv_catalog c = { .tables = t, .ntables = 3, .columns = cols,
+                             .ncolumns = 3 };
+    struct adv_findings f = { 0 };
+
+    (void)state;
+    advisor_run(&c, &f);
+    assert_string_equal(find(&f, "untyped_geometry",
+                             "public.referenciales")->fix_sql,
+                        "ALTER TABLE public.referenciales ALTER COLUMN geom "
+                        "TYPE geometry(Point, 4326) USING "
+                        "ST_SetSRID(geom, 4326);");
+    assert_string_equal(find(&f, "untyped_geometry", "public.shapes")->fix_sql,
+                        "ALTER TABLE public.shapes ALTER COLUMN g TYPE "
+                        "geometry(Geometry, 4326) USING ST_SetSRID(g, 4326);");
+    assert_string_equal(find(&f, "untyped_geometry", "public.lines")->fix_sql,
+                        "ALTER TABLE public.lines ALTER COLUMN g TYPE "
+                        "geometry(MultiLineString, 32719) USING "
+                        "ST_SetSRID(g, 32719);");
+    advisor_findings_free(&f);
+}
+
+/* Free text: a trigram index per column the search reads, with the
+ * operator class from pg_trgm's schema; without pg_trgm, one note. */
+static void test_trigram(void **state)
+{
+    static const struct adv_table t[] = {
+        { "public", "referenciales", 'r', true, false, true, 10, 0, 0, 0,
+          0 },
+    };
+    static const struct adv_column cols[] = {
+        { "public", "referenciales", "comprador", "text", NULL, NULL },
+        { "public", "referenciales", "vendedor", "text", NULL, NULL },
+        { "public", "referenciales", "predio", "text", NULL, NULL },
+    };
+    static const char *const c_comprador[] = { "comprador" };
+    static const struct adv_index ix[] = {
+        { "public", "referenciales", "ref_comprador_trgm", "gin", 1,
+          c_comprador, NULL, false, false, true, false, 1,
+          "CREATE INDEX ref_comprador_trgm ON public.referenciales USING gin "
+          "(comprador extensions.gin_trgm_ops)" },
+    };
+    static const struct adv_extension trgm[] = { { "pg_trgm",
+                                                   "extensions" } };
+    struct adv_catalog c = { .tables = t, .ntables = 1, .columns = cols,
+                             .ncolumns = 3, .indexes = ix, .nindexes = 1,
+                             .extensions = trgm, .nextensions = 1 };
+    struct adv_findings f = { 0 };
+    int n = 0;
+
+    (void)state;
+    advisor_run(&c, &f);
+    for (int i = 0; i < f.n; i++)
+        if (strcmp(f.v[i].check, "trigram_index_missing") == 0) {
+            n++;
+            assert_int_not_equal(strcmp(f.v[i].detail, "comprador"), 0);
+        }
+    assert_int_equal(n, 2);
+    /* Sorted by detail within the table: predio, then vendedor. */
+    const struct adv_finding *x = find(&f, "trigram_index_missing",
+                                       "public.referenciales");
+    assert_string_equal(x->detail, "predio");
+    assert_string_equal(x->fix_sql, "CREATE INDEX CONCURRENTLY ON "
+                        "public.referenciales USING gin "
+                        "(predio extensions.gin_trgm_ops);");
+    advisor_findings_free(&f);
+    c.nextensions = 0;
+    advisor_run(&c, &f);
+    assert_null(find(&f, "trigram_index_missing", "public.referenciales"));
+    x = find(&f, "pg_trgm_missing", "pg_trgm");
+    assert_non_null(x);
+    assert_int_equal(x->severity, ADV_INFO);
+    advisor_findings_free(&f);
+}
+
+/* An unused or redundant index Prisma named is reported without a DROP:
+ * it is removed in schema.prisma, or migrate reports drift. */
+static void test_prisma_index_not_dropped(void **state)
+{
+    static const struct adv_table t[] = {
+        { "public", "PropertyListing", 'r', true, false, true, 10, 0, 0, 0,
+          0 },
+    };
+    static const struct adv_index ix[] = {
+        { "public", "PropertyListing", "PropertyListing_a_idx", "btree", 1,
+          c_a, NULL, false, false, true, false, 0, NULL },
+        { "public", "PropertyListing", "PropertyListing_a_b_idx", "btree",
+          2, c_ab, NULL, false, false, true, false, 5, NULL },
+        { "public", "PropertyListing", "pl_user", "btree", 1, c_user, NULL,
+          false, false, true, false, 0, NULL },
+    };
+    struct adv_catalog c = { .tables = t, .ntables = 1, .indexes = ix,
+                             .nindexes = 3 };
+    struct adv_findings f = { 0 };
+    const struct adv_finding *x;
+
+    (void)state;
+    advisor_run(&c, &f);
+    x = find(&f, "redundant_index", "public.\"PropertyListing_a_idx\"");
+    assert_non_null(x);
+    assert_null(x->fix_sql);
+    assert_non_null(strstr(x->message, "schema.prisma"));
+    assert_string_equal(x->detail, "PropertyListing_a_b_idx");
+    x = find(&f, "unused_index", "public.pl_user");
+    assert_non_null(x);
+    assert_string_equal(x->fix_sql, "DROP INDEX CONCURRENTLY public.pl_user;");
+    assert_int_equal(f.n, 2);
+    advisor_findings_free(&f);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -345,6 +550,11 @@ int main(void)
         cmocka_unit_test(test_geometry),
         cmocka_unit_test(test_recommended_only_existing),
         cmocka_unit_test(test_health),
+        cmocka_unit_test(test_duplicate_keeps_prisma),
+        cmocka_unit_test(test_duplicate_by_scans_then_name),
+        cmocka_unit_test(test_untyped_geometry_type),
+        cmocka_unit_test(test_trigram),
+        cmocka_unit_test(test_prisma_index_not_dropped),
     };
 
     return cmocka_run_group_tests(tests, NULL, NULL);

@@ -20,6 +20,7 @@
 #include "ui/grid.h"
 #include "ui/text.h"
 #include "ui/theme.h"
+#include "vscreen.h"
 
 #define SCR_ROWS 60
 #define SCR_COLS 200
@@ -220,56 +221,33 @@ static void src_big(struct src *s, bool paging)
 
 /* ---- the virtual screen ------------------------------------------------- */
 
-static SCREEN *scr;
-static FILE *term_out, *term_in;
-
 static int setup(void **state)
 {
-    setenv("TERM", "xterm-256color", 1);
-    unsetenv("NO_COLOR");
-    term_out = tmpfile();
-    term_in = fopen("/dev/null", "r");
-    scr = newterm("xterm-256color", term_out, term_in);
-    assert_non_null(scr);
-    set_term(scr);
-    resizeterm(SCR_ROWS, SCR_COLS);
-    start_color();
-    use_default_colors();
-    theme_init(NULL);
+    (void)state;
+    assert_non_null(vscreen_open(SCR_ROWS, SCR_COLS));
     return 0;
 }
 
 static int teardown(void **state)
 {
-    endwin();
-    delscreen(scr);
-    fclose(term_out);
-    fclose(term_in);
+    (void)state;
+    vscreen_close();
     return 0;
 }
 
-/* Line y of w as UTF-8 (static), trailing blanks removed. */
-static char *line_of(WINDOW *w, int y)
+/* Line y of w as UTF-8, trailing blanks removed. */
+static const char *line_of(WINDOW *w, int y)
 {
-    wchar_t wbuf[SCR_COLS * 6 + 1];
-    static char out[SCR_COLS * 24 + 1];
-    int n = mvwinnwstr(w, y, 0, wbuf, SCR_COLS * 6);
-    size_t len;
+    const char *line = vscreen_line(w, y);
 
-    assert_true(n >= 0);
-    wbuf[n] = 0;
-    len = wcstombs(out, wbuf, sizeof out - 1);
-    assert_true(len != (size_t)-1);
-    out[len] = 0;
-    while (len > 0 && out[len - 1] == ' ')
-        out[--len] = 0;
-    return out;
+    assert_non_null(line);
+    return line;
 }
 
 /* Display column where needle starts in line y of w, or -1. */
 static int col_of(WINDOW *w, int y, const char *needle)
 {
-    char *line = line_of(w, y), *at = strstr(line, needle);
+    const char *line = line_of(w, y), *at = strstr(line, needle);
 
     return at ? text_width_n(line, (size_t)(at - line)) : -1;
 }

@@ -381,6 +381,51 @@ static void test_closed_pipe(void **state)
     fclose(f);
 }
 
+/* SQL must paste as printed: a value's lines come below its label,
+ * indented; a cell's lines stay in their column and make the row taller;
+ * tabs become spaces; other control characters stay visible; JSON keeps
+ * the text as it was. */
+static void test_multiline(void **state)
+{
+    static const char *const keys[] = { "check", "fix" };
+    static const char *const labels[] = { "check", "fix" };
+    static const enum report_type types[] = { REPORT_STR, REPORT_STR };
+    static const char *const row1[] = { "rls", "SELECT 1\n  FROM \"User\";" };
+    static const char *const row2[] = { "two\nlines", "x\ty\x1b" };
+    FILE *f = memory_out();
+    struct report *r = report_new(false, f);
+
+    (void)state;
+    report_str(r, "name", "name", "Property");
+    report_str(r, "ddl", "DDL", "CREATE TABLE p (\n\tid text\n);");
+    report_table_begin(r, "findings", "Findings", 2, keys, labels, types);
+    report_row(r, row1);
+    report_row(r, row2);
+    report_table_end(r);
+    assert_int_equal(report_finish(r), 0);
+    assert_string_equal(memory_text(f),
+                        "name: Property\n"
+                        "DDL:\n"
+                        "    CREATE TABLE p (\n"
+                        "            id text\n"
+                        "    );\n"
+                        "Findings:\n"
+                        "  check  fix\n"
+                        "  -----  --------------\n"
+                        "  rls    SELECT 1\n"
+                        "           FROM \"User\";\n"
+                        "  two    x       y^[\n"
+                        "  lines  \n");
+    free(buf);
+
+    f = memory_out();
+    r = report_new(true, f);
+    report_str(r, "ddl", "DDL", "a\n\tb\x1b");
+    assert_int_equal(report_finish(r), 0);
+    assert_non_null(strstr(memory_text(f), "\"a\\n\\tb\\u001B\""));
+    free(buf);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -394,6 +439,7 @@ int main(void)
         cmocka_unit_test(test_misuse),
         cmocka_unit_test(test_full_disk),
         cmocka_unit_test(test_closed_pipe),
+        cmocka_unit_test(test_multiline),
     };
 
     /* Widths as a terminal counts them. */

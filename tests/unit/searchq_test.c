@@ -169,9 +169,28 @@ static void test_radius(void **state)
     (void)state;
     assert_true(searchq_build(&f, SEARCHQ_PAGE, &q));
     assert_non_null(strstr(q.sql, "\"geom\" && ST_Expand("));
-    assert_non_null(strstr(q.sql, "ST_Distance(\"geom\"::geography"));
+    assert_non_null(strstr(q.sql, "ST_DistanceSpheroid(\"geom\", "));
+    /* No geography cast: its SRID look-up costs each new session. */
+    assert_null(strstr(q.sql, "geography"));
     assert_true(has_param(&q, "5000"));
     assert_placeholders(&q);
+    /* Sorted by an indexed column: the bounded walk, then the circle. */
+    assert_non_null(strstr(q.sql, "WITH walk AS MATERIALIZED"));
+    assert_non_null(strstr(q.sql, "LIMIT 5000) w"));
+    assert_null(strstr(q.sql, "OFFSET"));
+    searchq_free(&q);
+    f.sort = "monto"; /* no index orders it: the circle alone */
+    assert_true(searchq_build(&f, SEARCHQ_PAGE, &q));
+    assert_null(strstr(q.sql, "walk"));
+    searchq_free(&q);
+    f.sort = NULL;
+    f.limit = 1000; /* a page the walk would rarely fill */
+    assert_true(searchq_build(&f, SEARCHQ_PAGE, &q));
+    assert_null(strstr(q.sql, "walk"));
+    searchq_free(&q);
+    f.limit = 0;
+    assert_true(searchq_build(&f, SEARCHQ_ALL, &q)); /* export: no walk */
+    assert_null(strstr(q.sql, "walk"));
     searchq_free(&q);
     /* The box holds the circle: 5 km is at most 5/110.57 degrees north and
      * 5/(111.32 cos 33.5°) east. */
@@ -263,6 +282,52 @@ static void test_validation(void **state)
     assert_int_equal(searchq_validate(&f, NULL, 0), 0);
 }
 
+/* A listing's status is its "isActive": active or inactive, as a
+ * parameter. */
+static void test_listing_status(void **state)
+{
+    struct searchq_filter f = { .target = SEARCHQ_LISTING,
+                                .status = "inactive" };
+    struct searchq q;
+
+    (void)state;
+    assert_true(searchq_build(&f, SEARCHQ_PAGE, &q));
+    assert_non_null(strstr(q.sql, "\"isActive\" = $1::boolean"));
+    assert_true(has_param(&q, "false"));
+    searchq_free(&q);
+    f.status = "available"; /* a Property's status, not a listing's */
+    assert_int_equal(errors_for(&f, "status"), 1);
+    f.target = SEARCHQ_REFERENCIALES;
+    f.status = "active";
+    assert_int_equal(errors_for(&f, "status"), 1);
+}
+
+/* Completion: the official comunas first (accents and case forgiven),
+ * then the database's own spellings that are no official comuna, each
+ * spelling once. */
+static void test_complete_comuna(void **state)
+{
+    const char *const known[] = { "ÑUÑOA", "Nunoa Oriente", "NUNOA ORIENTE",
+                                  "Santiago Centro", NULL };
+    const char *out[8];
+    size_t n;
+
+    (void)state;
+    n = searchq_complete_comuna("nun", known, 4, out, 8);
+    assert_int_equal(n, 2);
+    assert_string_equal(out[0], "Ñuñoa");
+    assert_string_equal(out[1], "Nunoa Oriente");
+    n = searchq_complete_comuna("centro", known, 4, out, 8);
+    assert_int_equal(n, 1);
+    assert_string_equal(out[0], "Santiago Centro");
+    n = searchq_complete_comuna("ANGELES", NULL, 0, out, 8);
+    assert_int_equal(n, 1);
+    assert_string_equal(out[0], "Los Ángeles");
+    assert_int_equal(searchq_complete_comuna("", known, 4, out, 8), 0);
+    assert_int_equal(searchq_complete_comuna("s", known, 4, out, 3), 3);
+    assert_int_equal(searchq_complete_comuna("zzz", known, 4, out, 8), 0);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -275,6 +340,8 @@ int main(void)
         cmocka_unit_test(test_radius),
         cmocka_unit_test(test_ranges_and_dates),
         cmocka_unit_test(test_validation),
+        cmocka_unit_test(test_listing_status),
+        cmocka_unit_test(test_complete_comuna),
     };
 
     return cmocka_run_group_tests(tests, NULL, NULL);

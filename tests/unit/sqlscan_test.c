@@ -208,6 +208,35 @@ static void test_is_query(void **state)
     }
 }
 
+/* What read-only mode refuses before sending: a way to a read-write
+ * transaction. */
+static void test_unlocks_write(void **state)
+{
+    static const struct { const char *sql; bool unlocks; } cases[] = {
+        { "begin read write", true },
+        { "BEGIN ISOLATION LEVEL SERIALIZABLE, READ WRITE", true },
+        { "start transaction read write;", true },
+        { "set transaction read write", true },
+        { "SET SESSION CHARACTERISTICS AS TRANSACTION READ WRITE", true },
+        { "set transaction_read_only = off", true },
+        { "set local transaction_read_only to false", true },
+        { "reset transaction_read_only", true },
+        { "/* c */ begin -- x\n read /* y */ write", true },
+        { "begin", false },
+        { "begin read only", false },
+        { "start transaction isolation level repeatable read", false },
+        { "set search_path = public", false },
+        { "select 'begin read write'", false },
+        { "set application_name = 'read write'", false },
+        { "insert into t values ('read', 'write')", false },
+        { "", false },
+    };
+
+    for (size_t i = 0; i < sizeof cases / sizeof *cases; i++)
+        if (sqlscan_unlocks_write(cases[i].sql) != cases[i].unlocks)
+            fail_msg("%s: expected %d", cases[i].sql, cases[i].unlocks);
+}
+
 /* Every byte value, and every prefix of a tricky buffer, scans without
  * running past the end (ASan watches) and stays consistent. */
 static void test_any_bytes(void **state)
@@ -248,6 +277,7 @@ int main(void)
         cmocka_unit_test(test_is_command),
         cmocka_unit_test(test_first_keyword),
         cmocka_unit_test(test_is_query),
+        cmocka_unit_test(test_unlocks_write),
         cmocka_unit_test(test_any_bytes),
     };
 

@@ -15,42 +15,18 @@
 
 #include "ui/text.h"
 #include "ui/theme.h"
+#include "vscreen.h"
 
 #define ROWS 24
 #define COLS_ 80
 
-static SCREEN *scr;
-static FILE *term_out, *term_in;
+static FILE *term_out;
 static WINDOW *win;
-
-static void screen_open(void)
-{
-    setenv("TERM", "xterm-256color", 1);
-    term_out = tmpfile();
-    term_in = fopen("/dev/null", "r");
-    assert_non_null(term_out);
-    assert_non_null(term_in);
-    scr = newterm("xterm-256color", term_out, term_in);
-    assert_non_null(scr);
-    set_term(scr);
-    resizeterm(ROWS, COLS_);
-    start_color();
-    use_default_colors();
-}
-
-static void screen_close(void)
-{
-    endwin();
-    delscreen(scr);
-    fclose(term_out);
-    fclose(term_in);
-}
 
 static int setup(void **state)
 {
-    unsetenv("NO_COLOR");
-    screen_open();
-    theme_init(NULL);
+    term_out = vscreen_open(ROWS, COLS_);
+    assert_non_null(term_out);
     win = newwin(ROWS, COLS_, 0, 0);
     return 0;
 }
@@ -58,26 +34,17 @@ static int setup(void **state)
 static int teardown(void **state)
 {
     delwin(win);
-    screen_close();
+    vscreen_close();
     return 0;
 }
 
 /* Line y of win as UTF-8, trailing blanks removed. */
-static char *line_at(int y)
+static const char *line_at(int y)
 {
-    wchar_t wbuf[COLS_ * 6 + 1];
-    static char out[COLS_ * 24 + 1];
-    int n = mvwinnwstr(win, y, 0, wbuf, COLS_ * 6);
-    size_t len;
+    const char *line = vscreen_line(win, y);
 
-    assert_true(n >= 0);
-    wbuf[n] = 0;
-    len = wcstombs(out, wbuf, sizeof out - 1);
-    assert_true(len != (size_t)-1);
-    out[len] = 0;
-    while (len > 0 && out[len - 1] == ' ')
-        out[--len] = 0;
-    return out;
+    assert_non_null(line);
+    return line;
 }
 
 /* Draws s at (0,0) of a cleared window with text_draw. */
@@ -336,12 +303,56 @@ static void test_theme_mono(void **state)
     unsetenv("NO_COLOR");
 }
 
+/* Columns of text are padded by display width, not bytes: "sí" and "no"
+ * take the same room, so the columns after them line up. */
+static void test_append_col(void **state)
+{
+    char *a = NULL, *b = NULL, *c = NULL;
+
+    (void)state;
+    text_append_col(&a, "sí", 4, 0);
+    text_append_col(&a, "no", 6, 0);
+    text_append_col(&a, "7", 3, TEXT_RIGHT);
+    text_append_col(&b, "no", 4, 0);
+    text_append_col(&b, "sí", 6, 0);
+    text_append_col(&b, "12", 3, TEXT_RIGHT);
+    assert_string_equal(a, "sí   no       7");
+    assert_string_equal(b, "no   sí      12");
+    assert_int_equal(text_width(a), text_width(b));
+    assert_int_equal(text_width(a), 4 + 1 + 6 + 1 + 3);
+    /* Wider text is kept whole; the next column still follows it. */
+    text_append_col(&c, "compañía", 3, 0);
+    text_append_col(&c, "x", 1, 0);
+    assert_string_equal(c, "compañía x");
+    free(a);
+    free(b);
+    free(c);
+}
+
+/* text_fit cuts at a character boundary within the columns and always
+ * advances, even when one wide character is wider than the room. */
+static void test_fit(void **state)
+{
+    const char *s = "año 年 x";
+
+    (void)state;
+    assert_int_equal(text_fit(s, strlen(s), 3), strlen("año"));
+    assert_int_equal(text_fit(s, strlen(s), 5), strlen("año "));
+    assert_int_equal(text_fit(s, strlen(s), 6), strlen("año 年"));
+    assert_int_equal(text_fit(s, strlen(s), 100), strlen(s));
+    assert_int_equal(text_fit("年", 3, 1), 3);
+    assert_int_equal(text_fit("", 0, 10), 0);
+    assert_int_equal(text_fit("a\nb", 3, 2), 2);   /* ↵ is one column */
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_width),
         cmocka_unit_test(test_sanitize),
         cmocka_unit_test(test_find),
+        cmocka_unit_test(test_append_col),
+        cmocka_unit_test(test_fit),
         cmocka_unit_test_setup_teardown(test_escape_visible, setup, teardown),
         cmocka_unit_test_setup_teardown(test_escape_never_reaches_terminal,
                                         setup, teardown),

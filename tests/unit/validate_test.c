@@ -53,9 +53,9 @@ static const char *const cbrs[] = { "Santiago", "Valparaíso", "Concepción",
                                     "Puerto Montt" };
 
 static const struct validate_price_stats prices[] = {
-    { "Ñuñoa", 1000000, 1300000, 1800000, 50 },
-    { "Las Condes", 2000000, 2600000, 3400000, 80 },
-    { "Pocas", 1000000, 1300000, 1800000, 5 },
+    { "Ñuñoa", 1000000, 1300000, 1800000, 50, NULL },
+    { "Las Condes", 2000000, 2600000, 3400000, 80, NULL },
+    { "Pocas", 1000000, 1300000, 1800000, 5, NULL },
 };
 
 static int setup_ctx(void **state)
@@ -419,6 +419,95 @@ static void test_skipped_without_context(void **state)
     validate_ctx_free(&bare);
 }
 
+/* Land is judged against land: a parcela at 8,000 CLP/m² is normal for
+ * parcelas even where departamentos cost 1.3 million, and a departamento
+ * priced in UF (1/38,000 of its CLP price) is still far out. A kind with
+ * too few rows in the comuna is judged against the whole country. */
+static const struct validate_price_stats kind_prices[] = {
+    { "Ñuñoa", 1000000, 1300000, 1800000, 50, "departamento" },
+    { "Ñuñoa", 5000, 8000, 11000, 12, "parcela" },
+    { "Ñuñoa", 300000, 350000, 400000, 3, "sitio" },
+    { NULL, 90000, 120000, 160000, 400, "sitio" },
+    { NULL, 4000, 7000, 12000, 900, "parcela" },
+};
+
+static int price_findings(const struct validate_ctx *ctx, const char *predio,
+                          double superficie, long long monto, char **msg)
+{
+    struct referencial_row row = good_row();
+    struct finding f[VALIDATE_MAX_FINDINGS];
+    const struct finding *hit = NULL;
+    int n, k;
+
+    row.predio = predio;
+    row.superficie = superficie;
+    row.monto = monto;
+    n = validate_referencial(&row, ctx, f, VALIDATE_MAX_FINDINGS);
+    k = count_rule(f, n, "price_m2_outlier", &hit);
+    *msg = hit ? validate_finding_message(hit) : NULL;
+    return k;
+}
+
+static void test_price_by_kind(void **state)
+{
+    struct validate_ctx ctx;
+    char kind[16], *msg;
+
+    (void)state;
+    validate_property_kind("Parcela 132, proyecto", kind, sizeof kind);
+    assert_string_equal(kind, "parcela");
+    validate_property_kind("  Casa, Chacabuco 1306", kind, sizeof kind);
+    assert_string_equal(kind, "casa");
+    validate_property_kind("12 Ñandú", kind, sizeof kind);
+    assert_string_equal(kind, "and");
+    validate_property_kind(NULL, kind, sizeof kind);
+    assert_string_equal(kind, "");
+    validate_property_kind("Departamento", kind, 5);
+    assert_string_equal(kind, "depa");
+    validate_ctx_init(&ctx, today);
+    validate_ctx_set_price_stats(&ctx, kind_prices, NELEM(kind_prices));
+    /* A clean 5,600 m² parcela: 45 million, 8,036 CLP/m². */
+    assert_int_equal(price_findings(&ctx, "Parcela 3, proyecto de "
+                                    "parcelación", 5600, 45000000, &msg), 0);
+    /* The same parcela priced in UF. */
+    assert_int_equal(price_findings(&ctx, "Parcela 3", 5600, 1184, &msg), 1);
+    assert_string_equal(msg, "price per m² 0 is far outside the usual range "
+                             "for “parcela” in Ñuñoa (middle half 5000 to "
+                             "11000)");
+    free(msg);
+    /* A departamento in UF; one in CLP is fine. */
+    assert_int_equal(price_findings(&ctx, "Departamento 501", 62, 2200, &msg),
+                     1);
+    free(msg);
+    assert_int_equal(price_findings(&ctx, "Departamento 501", 62, 80600000,
+                                    &msg), 0);
+    /* Three sitios in Ñuñoa are too few: the country's sitios judge. */
+    assert_int_equal(price_findings(&ctx, "Sitio 4", 420, 50400000, &msg), 0);
+    assert_int_equal(price_findings(&ctx, "Sitio 4", 420, 1300, &msg), 1);
+    assert_non_null(strstr(msg, "“sitio” in all of Chile"));
+    free(msg);
+    /* A kind with no statistics at all is not judged. */
+    assert_int_equal(price_findings(&ctx, "Bodega 7", 14, 100, &msg), 0);
+    validate_ctx_free(&ctx);
+}
+
+/* The comuna filter: any spelling of the same comuna, through the official
+ * names; a name that is no comuna matches its own folded spelling. */
+static void test_comuna_selects(void **state)
+{
+    (void)state;
+    assert_true(validate_comuna_selects("nunoa", "Ñuñoa"));
+    assert_true(validate_comuna_selects("nunoa", "NUNOA"));
+    assert_true(validate_comuna_selects("Ñuñoa", "Nunoa"));
+    assert_true(validate_comuna_selects("ÑUÑOA", "ñuñoa"));
+    assert_true(validate_comuna_selects(" san  joaquin ", "San Joaquín"));
+    assert_false(validate_comuna_selects("Ñuñoa", "Providencia"));
+    assert_false(validate_comuna_selects("Ñuñoa", ""));
+    assert_false(validate_comuna_selects("Ñuñoa", NULL));
+    assert_true(validate_comuna_selects("Villa Nowhere", "VILLA NOWHERE"));
+    assert_false(validate_comuna_selects("Villa Nowhere", "Ñuñoa"));
+}
+
 static void test_rol_pattern(void **state)
 {
     struct validate_ctx ctx;
@@ -721,6 +810,8 @@ int main(void)
         cmocka_unit_test(test_severities),
         cmocka_unit_test(test_overflow),
         cmocka_unit_test(test_skipped_without_context),
+        cmocka_unit_test(test_price_by_kind),
+        cmocka_unit_test(test_comuna_selects),
         cmocka_unit_test(test_rol_pattern),
         cmocka_unit_test(test_rut_parse),
         cmocka_unit_test(test_rut_digit_and_format),
